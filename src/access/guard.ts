@@ -1,0 +1,42 @@
+import { AuthChecker, getMetadataStorage } from 'type-graphql';
+import { forbidden, unauthenticated } from '../common/errors';
+import { hasAnyRole } from '../auth/principal';
+import { Role } from '../auth/roles';
+import type { PaxContext } from '../context';
+
+const publicOperations = new Set<string>();
+const operationKey = (target: object, method: string) => `${(target as { name?: string }).name ?? target.constructor.name}.${method}`;
+
+/** Marks a Query, Mutation or Subscription as deliberately open to unauthenticated callers. */
+export function Public(): MethodDecorator {
+  return (target, method) => {
+    publicOperations.add(operationKey(target.constructor, String(method)));
+  };
+}
+
+/** `@Authorized(...)` roles: none means any authenticated principal. */
+export function checkRoles(context: PaxContext, roles: readonly Role[]): true {
+  if (!context.principal) throw unauthenticated('send a bearer token in the Authorization header');
+  if (roles.length > 0 && !hasAnyRole(context.principal, roles)) {
+    throw forbidden(`this operation needs one of the roles ${roles.join(', ')}`);
+  }
+  return true;
+}
+
+export const authChecker: AuthChecker<PaxContext, Role> = ({ context }, roles) => checkRoles(context, roles);
+
+/**
+ * The start-up guard: refuses a schema in which any Query, Mutation or Subscription field has
+ * neither `@Authorized(...)` nor `@Public()`, so a new operation cannot ship unguarded by accident.
+ */
+export function assertEveryOperationGuarded(resolvers: readonly Function[]): void {
+  const storage = getMetadataStorage();
+  const authorized = new Set(storage.authorizedFields.map((f) => operationKey(f.target, f.fieldName)));
+  const unguarded = [...storage.queries, ...storage.mutations, ...storage.subscriptions]
+    .filter((op) => resolvers.includes(op.target))
+    .map((op) => operationKey(op.target, op.methodName))
+    .filter((key) => !authorized.has(key) && !publicOperations.has(key));
+  if (unguarded.length) {
+    throw new Error(`refusing to build the schema: ${unguarded.join(', ')} lack @Authorized(...) or @Public()`);
+  }
+}

@@ -1,0 +1,141 @@
+import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Classification, Distribution, PartnerKind } from '../common/enums';
+import { hasAnyRole, Principal } from '../auth/principal';
+import { AGENCY_CASEWORK, PLATFORM_CASEWORK } from '../auth/roles';
+import { Account } from '../modules/accounts/account.entity';
+import { TakedownRequest, TakedownRequestAccount } from '../modules/takedowns/takedown.entity';
+import { TakedownStatus } from '../modules/takedowns/takedown.enums';
+
+/**
+ * THE access policy: who may see which rows and fields. Every service read and every relation
+ * loader applies these scopes as SQL constraints, so pagination, totalCount, nested fields and
+ * subscription deliveries all see exactly the same rows. See the README's visibility table.
+ */
+
+let parameterSeq = 0;
+/** Unique parameter names, so the same scope can be applied twice in one query. */
+const param = (name: string) => `${name}_${++parameterSeq}`;
+
+/** An agency caseworker: analyst, supervisor or system. */
+export const isAgencyCaseworker = (p: Principal) => p.partnerKind === PartnerKind.AGENCY && hasAnyRole(p, AGENCY_CASEWORK);
+
+/** A platform reviewer or system. */
+export const isPlatformCaseworker = (p: Principal) =>
+  p.partnerKind === PartnerKind.PLATFORM && hasAnyRole(p, PLATFORM_CASEWORK);
+
+/** Internal notes, distribution and RESTRICTED items never leave the agencies. */
+export const seesAgencyInternals = (p: Principal) => isAgencyCaseworker(p);
+
+const nothing = <T extends ObjectLiteral>(query: SelectQueryBuilder<T>) => query.andWhere('1 = 0');
+
+/** Takedown requests the principal may see. */
+export function scopeTakedownRequests<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  if (isAgencyCaseworker(p)) {
+    const partner = param('partner');
+    const all = param('distribution');
+    const draft = param('draft');
+    return query.andWhere(
+      new Brackets((w) =>
+        w
+          .where(`${alias}.originatorPartnerId = :${partner}`)
+          .orWhere(`(${alias}.distribution = :${all} AND ${alias}.status <> :${draft})`),
+      ),
+      { [partner]: p.partnerId, [all]: Distribution.ALL_AGENCIES, [draft]: TakedownStatus.DRAFT },
+    );
+  }
+  if (isPlatformCaseworker(p)) {
+    const partner = param('partner');
+    const draft = param('draft');
+    return query.andWhere(`${alias}.addressedPartnerId = :${partner} AND ${alias}.status <> :${draft}`, {
+      [partner]: p.partnerId,
+      [draft]: TakedownStatus.DRAFT,
+    });
+  }
+  return nothing(query);
+}
+
+/** Accounts the principal may see. */
+export function scopeAccounts<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  if (isAgencyCaseworker(p)) {
+    const partner = param('partner');
+    const all = param('distribution');
+    return query.andWhere(`(${alias}.distribution = :${all} OR ${alias}.flaggedByPartnerId = :${partner})`, {
+      [partner]: p.partnerId,
+      [all]: Distribution.ALL_AGENCIES,
+    });
+  }
+  if (isPlatformCaseworker(p)) {
+    if (p.platforms.length === 0) return nothing(query);
+    const platforms = param('platforms');
+    const requests = query
+      .subQuery()
+      .select('1')
+      .from(TakedownRequestAccount, 'scope_tra')
+      .innerJoin(TakedownRequest, 'scope_tr', 'scope_tr.id = scope_tra.takedownRequestId')
+      .where(`scope_tra.accountId = ${alias}.id`);
+    scopeTakedownRequests(requests, 'scope_tr', p);
+    return query
+      .andWhere(`${alias}.platform IN (:...${platforms})`, { [platforms]: p.platforms })
+      .andWhere(`EXISTS ${requests.getQuery()}`, requests.getParameters());
+  }
+  return nothing(query);
+}
+
+/** Evidence items the principal may see: those of visible accounts, SHAREABLE only for platforms. */
+export function scopeEvidence<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  const accounts = query.subQuery().select('scope_acc.id').from(Account, 'scope_acc');
+  scopeAccounts(accounts, 'scope_acc', p);
+  query.andWhere(`${alias}.accountId IN ${accounts.getQuery()}`, accounts.getParameters());
+  if (!seesAgencyInternals(p)) {
+    const shareable = param('shareable');
+    query.andWhere(`${alias}.classification = :${shareable}`, { [shareable]: Classification.SHAREABLE });
+  }
+  return query;
+}
+
+/** History entries of requests the principal may see. */
+export function scopeStatusHistory<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  const requests = query.subQuery().select('scope_req.id').from(TakedownRequest, 'scope_req');
+  scopeTakedownRequests(requests, 'scope_req', p);
+  return query.andWhere(`${alias}.takedownRequestId IN ${requests.getQuery()}`, requests.getParameters());
+}
+
+/** A field only agencies may read, such as internalNotes or distribution. */
+export function agencyOnly<V>(p: Principal, value: V): V | null {
+  return seesAgencyInternals(p) ? value : null;
+}
+
+/** A status note: RESTRICTED notes reach agencies only. */
+export function visibleNote(p: Principal, note: string | null, classification: Classification): string | null {
+  return classification === Classification.SHAREABLE || seesAgencyInternals(p) ? note : null;
+}
+
+/** Who acted is personal data: only the acting partner itself sees the person or system. */
+export function visibleActorSub(p: Principal, actorPartnerId: string, actorSub: string): string | null {
+  return p.partnerId === actorPartnerId ? actorSub : null;
+}
+
+/** Organisations and designations are public lists: every authenticated partner sees them. */
+export function scopeOrganisations<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  _alias: string,
+  p: Principal | null,
+): SelectQueryBuilder<T> {
+  return p ? query : nothing(query);
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config';
+import { signDevToken } from '../auth/jwt';
+import { Role } from '../auth/roles';
+import { PartnerKind, Platform } from '../common/enums';
+import { buildPaxSchema, printPaxSchema } from '../schema';
+import { createInMemoryEventBus } from '../events/event-bus';
+import { startServer } from '../server';
+import { closeServices, openServices } from '../services';
+import { DEMO_IDENTITIES, isEmpty, seedDemo } from './demo-seed';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function listOf<T extends string>(allowed: readonly T[], what: string) {
+  return (value: string): T[] => {
+    const items = value.split(',').map((v) => v.trim()).filter(Boolean);
+    const wrong = items.filter((i) => !allowed.includes(i as T));
+    if (items.length === 0 || wrong.length) {
+      throw new InvalidArgumentError(`${wrong.join(', ') || 'nothing'} is not a ${what}; choose from ${allowed.join(', ')}`);
+    }
+    return items as T[];
+  };
+}
+
+/** Opens the configured database with migrations applied, runs `work`, and closes it again. */
+async function withServices<T>(work: (services: Awaited<ReturnType<typeof openServices>>) => Promise<T>): Promise<T> {
+  const services = await openServices(loadConfig());
+  try {
+    return await work(services);
+  } finally {
+    await closeServices(services);
+  }
+}
+
+const program = new Command('pax').description('PAX — the Proscribed Accounts Exchange').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the GraphQL API (HTTP and WebSocket on /graphql); migrates, and seeds an empty dev database')
+  .option('--port <port>', 'port to listen on (default: $PORT or 4000)')
+  .action(async (options: { port?: string }) => {
+    const config = loadConfig();
+    const services = await openServices(config);
+    if (config.seedDemoWhenEmpty && (await isEmpty(services))) {
+      say('Empty database: seeding the demo data set (set PAX_SEED_DEMO=false to skip).');
+      await seedDemo(services, (line) => say(`  ${line}`));
+    }
+    const server = await startServer(services, await buildPaxSchema(services.events), Number(options.port ?? config.port));
+    say(`PAX is serving ${server.url} (WebSocket subscriptions on the same path) on ${config.databaseUrl.split('?')[0]}`);
+    if (!config.production && config.jwt.secret) {
+      say('\nDemo tokens (valid 12h; mint more with `npm run pax -- token --help`):');
+      for (const id of DEMO_IDENTITIES) {
+        say(`  ${id.label} (${id.partner}/${id.sub}):\n    ${signDevToken(config.jwt, { ...id, roles: [...id.roles], ttl: '12h' })}`);
+      }
+    }
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      services.log.info({ signal }, 'shutting down');
+      await server.close();
+      await closeServices(services);
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+  });
+
+program
+  .command('token')
+  .description('print a development JWT signed with the local secret')
+  .requiredOption('--partner <slug>', 'partner slug, e.g. pta or x')
+  .requiredOption('--roles <roles>', `comma-separated roles: ${Object.values(Role).join(', ')}`, listOf(Object.values(Role), 'role'))
+  .option('--sub <name>', 'the user or service account', 'dev-user')
+  .option('--ttl <duration>', 'lifetime, e.g. 30m, 1h, 7d', '1h')
+  .action((options: { partner: string; roles: Role[]; sub: string; ttl: string }) => {
+    say(signDevToken(loadConfig().jwt, options));
+  });
+
+const partner = program.command('partner').description('register and manage partners');
+partner
+  .command('add')
+  .description('register an agency, platform or oversight partner')
+  .requiredOption('--slug <slug>', 'short lowercase name used in tokens')
+  .requiredOption('--kind <kind>', 'AGENCY, PLATFORM or OVERSIGHT', (v) => listOf(Object.values(PartnerKind), 'partner kind')(v)[0])
+  .option('--name <name>', 'display name (default: the slug)')
+  .option('--platforms <platforms>', `for PLATFORM partners: ${Object.values(Platform).join(', ')}`, listOf(Object.values(Platform), 'platform'))
+  .action(async (options: { slug: string; kind: PartnerKind; name?: string; platforms?: Platform[] }) => {
+    const added = await withServices((s) => s.partners.add(options));
+    say(`added ${added.kind} partner ${added.slug} (${added.id})${added.platforms.length ? ` operating ${added.platforms.join(', ')}` : ''}`);
+  });
+partner
+  .command('deactivate')
+  .description("refuse every token of a partner from now on")
+  .requiredOption('--slug <slug>', 'partner slug')
+  .action(async (options: { slug: string }) => {
+    await withServices((s) => s.partners.setActive(options.slug, false));
+    say(`deactivated ${options.slug}`);
+  });
+
+program
+  .command('seed')
+  .description('load the demo data set into an empty database')
+  .requiredOption('--demo', 'the demo data set (the only one there is)')
+  .action(async () => {
+    const config = loadConfig();
+    if (config.production) throw new ConfigError('refusing to seed demo data with NODE_ENV=production');
+    await withServices(async (services) => {
+      if (!(await isEmpty(services))) throw new ConfigError('the database already has partners; seed an empty database');
+      await seedDemo(services, (line) => say(`seeded ${line}`));
+    });
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations to DATABASE_URL')
+  .action(async () => {
+    const config = { ...loadConfig(), migrateOnStart: false };
+    const services = await openServices(config);
+    try {
+      const applied = await services.db.runMigrations({ transaction: 'each' });
+      say(applied.length ? applied.map((m) => `applied ${m.name}`).join('\n') : 'the database is up to date');
+    } finally {
+      await closeServices(services);
+    }
+  });
+
+program
+  .command('schema')
+  .description('print the GraphQL schema (SDL) generated from the code')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action(async (options: { out?: string }) => {
+    const sdl = printPaxSchema(await buildPaxSchema(createInMemoryEventBus()));
+    if (options.out) fs.writeFileSync(options.out, sdl);
+    else process.stdout.write(sdl);
+  });
+
+program.parseAsync().catch((error: Error) => {
+  process.stderr.write(`pax: ${error.message}\n`);
+  if (process.env.PAX_DEBUG) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('(set PAX_DEBUG=1 for the stack trace)\n');
+  process.exit(1);
+});

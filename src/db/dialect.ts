@@ -1,0 +1,37 @@
+import { DataSource, SelectQueryBuilder, ObjectLiteral, TableColumnOptions } from 'typeorm';
+
+/**
+ * Every difference between the embedded SQLite engine and PostgreSQL lives here, so the rest of
+ * the code is written once for both.
+ */
+export type Engine = 'sqlite' | 'postgres';
+
+export function engineOf(db: DataSource): Engine {
+  return db.options.type === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** Column type for an instant: PostgreSQL keeps the zone, SQLite stores UTC text. */
+export function timestampColumn(engine: Engine, name: string, nullable = false): TableColumnOptions {
+  return { name, type: engine === 'postgres' ? 'timestamptz' : 'datetime', isNullable: nullable };
+}
+
+/** Row lock for a read-modify-write. SQLite serialises writers already (see transaction.ts). */
+export function lockForUpdate<T extends ObjectLiteral>(db: DataSource, query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return engineOf(db) === 'postgres' ? query.setLock('pessimistic_write') : query;
+}
+
+/** Case-insensitive containment against a column that stores lower-cased text. */
+export function containsLowered(column: string, parameter: string): string {
+  return `${column} LIKE :${parameter} ESCAPE '\\'`;
+}
+
+export function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** SQLSTATE 23505 (PostgreSQL) or SQLITE_CONSTRAINT_PRIMARYKEY/UNIQUE (SQLite). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code ?? '';
+  return code === '23505' || code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || code.startsWith('SQLITE_CONSTRAINT_UNIQUE');
+}

@@ -1,0 +1,25 @@
+import { Account, AccountOrganisation, EvidenceItem } from '../modules/accounts/account.entity';
+import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
+import { Designation, Organisation } from '../modules/organisations/organisation.entity';
+import { Partner, PartnerPlatform } from '../modules/partners/partner.entity';
+import {
+  StatusHistoryEntry,
+  TakedownRequest,
+  TakedownRequestAccount,
+  TakedownRequestOrganisation,
+} from '../modules/takedowns/takedown.entity';
+
+export const ENTITIES = [
+  Partner,
+  PartnerPlatform,
+  Organisation,
+  Designation,
+  Account,
+  AccountOrganisation,
+  EvidenceItem,
+  TakedownRequest,
+  TakedownRequestAccount,
+  TakedownRequestOrganisation,
+  StatusHistoryEntry,
+  IdempotencyRecord,
+];

@@ -1,0 +1,25 @@
+import { createPubSub, PubSub } from '@graphql-yoga/subscription';
+import { Platform } from '../common/enums';
+import { TakedownStatus } from '../modules/takedowns/takedown.enums';
+
+/**
+ * What travels on the bus: ids only. Each subscriber re-reads the objects through the access
+ * policy at delivery time, so an event never carries data its subscriber may not see.
+ */
+export interface TakedownStatusChangedEvent {
+  requestId: string;
+  entryId: string;
+  platform: Platform;
+  status: TakedownStatus;
+}
+
+export type PaxTopics = {
+  TAKEDOWN_STATUS_CHANGED: [TakedownStatusChangedEvent];
+};
+
+/** The pub/sub port. In-memory by default; a Redis event target spans instances. */
+export type EventBus = PubSub<PaxTopics>;
+
+export function createInMemoryEventBus(): EventBus {
+  return createPubSub<PaxTopics>();
+}

@@ -1,0 +1,86 @@
+import DataLoader from 'dataloader';
+import { DataSource, EntityTarget, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Principal } from './auth/principal';
+import { scopeAccounts, scopeEvidence, scopeStatusHistory, scopeTakedownRequests } from './access/policy';
+import { Account, AccountOrganisation, EvidenceItem } from './modules/accounts/account.entity';
+import { Designation, Organisation } from './modules/organisations/organisation.entity';
+import { PartnerDirectory } from './modules/partners/partner.service';
+import { PartnerView } from './modules/partners/partner.types';
+import {
+  StatusHistoryEntry,
+  TakedownRequest,
+  TakedownRequestAccount,
+  TakedownRequestOrganisation,
+} from './modules/takedowns/takedown.entity';
+
+type Scope = <T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, p: Principal) => SelectQueryBuilder<T>;
+const unscoped: Scope = (query) => query;
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  return groups;
+}
+
+/**
+ * Per-request loaders for relations. Each batch is two statements at most (the link rows, then the
+ * targets through the access policy), whatever the page size. Subscription contexts live long, so
+ * they pass `cache: false` and every event reads fresh rows.
+ */
+export function createLoaders(db: DataSource, partners: PartnerDirectory, currentPrincipal: () => Principal | null, cache = true) {
+  const options = { cache };
+
+  /** Targets linked through a join entity, scoped by the access policy. */
+  function linked<L extends ObjectLiteral, T extends ObjectLiteral & { id: string }>(
+    link: EntityTarget<L>,
+    ownerKey: keyof L & string,
+    targetKey: keyof L & string,
+    target: EntityTarget<T>,
+    scope: Scope,
+  ) {
+    return new DataLoader<string, T[]>(async (ownerIds) => {
+      const principal = currentPrincipal();
+      if (!principal) return ownerIds.map(() => []);
+      const links = await db.getRepository(link).findBy({ [ownerKey]: In([...new Set(ownerIds)]) } as never);
+      const targetIds = [...new Set(links.map((l) => l[targetKey] as string))];
+      const query = db.getRepository(target).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: targetIds }).orderBy('t.id');
+      const targets = targetIds.length ? await scope(query, 't', principal).getMany() : [];
+      const byId = new Map(targets.map((t) => [t.id, t]));
+      const linksByOwner = groupBy(links, (l) => l[ownerKey] as string);
+      return ownerIds.map((owner) =>
+        (linksByOwner.get(owner) ?? []).map((l) => byId.get(l[targetKey] as string)).filter((t): t is T => t !== undefined),
+      );
+    }, options);
+  }
+
+  /** Rows that point at their owner by a column, scoped by the access policy. */
+  function owned<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>, ownerKey: keyof T & string, scope: Scope) {
+    return new DataLoader<string, T[]>(async (ownerIds) => {
+      const principal = currentPrincipal();
+      if (!principal) return ownerIds.map(() => []);
+      const query = db
+        .getRepository(target)
+        .createQueryBuilder('t')
+        .where(`t.${ownerKey} IN (:...owners)`, { owners: [...new Set(ownerIds)] })
+        .orderBy('t.id');
+      const groups = groupBy(await scope(query, 't', principal).getMany(), (row) => row[ownerKey] as string);
+      return ownerIds.map((owner) => groups.get(owner) ?? []);
+    }, options);
+  }
+
+  return {
+    partner: new DataLoader<string, PartnerView | null>(async (ids) => {
+      const found = new Map((await partners.findByIds(ids)).map((p) => [p.id, p]));
+      return ids.map((id) => found.get(id) ?? null);
+    }, options),
+    designationsOfOrganisation: owned(Designation, 'organisationId', unscoped),
+    organisationsOfAccount: linked(AccountOrganisation, 'accountId', 'organisationId', Organisation, unscoped),
+    organisationsOfRequest: linked(TakedownRequestOrganisation, 'takedownRequestId', 'organisationId', Organisation, unscoped),
+    accountsOfRequest: linked(TakedownRequestAccount, 'takedownRequestId', 'accountId', Account, scopeAccounts),
+    requestsOfAccount: linked(TakedownRequestAccount, 'accountId', 'takedownRequestId', TakedownRequest, scopeTakedownRequests),
+    evidenceOfAccount: owned(EvidenceItem, 'accountId', scopeEvidence),
+    historyOfRequest: owned(StatusHistoryEntry, 'takedownRequestId', scopeStatusHistory),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,92 @@
+import { ArrayMaxSize, IsOptional, IsUrl, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Classification, Distribution, Platform } from '../../common/enums';
+import { ConnectionType } from '../../common/connection';
+import { Account } from './account.entity';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
+
+@InputType()
+export class EvidenceInput {
+  @Field()
+  @IsUrl(URL_OPTIONS, { message: 'evidence url must be an http(s) URL' })
+  @MaxLength(2048)
+  url: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(4000)
+  description?: string;
+
+  @Field(() => Classification, { defaultValue: Classification.RESTRICTED, description: 'RESTRICTED unless said otherwise.' })
+  classification: Classification;
+}
+
+@InputType()
+export class FlagAccountInput {
+  @Field(() => Platform)
+  platform: Platform;
+
+  @Field()
+  @Length(1, 200)
+  handle: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 200)
+  platformAccountId?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 300)
+  displayName?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
+  @MaxLength(2048)
+  url?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(10000)
+  bio?: string;
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true, message: 'organisationIds must be organisation ids' })
+  organisationIds?: string[];
+
+  @Field(() => Distribution, { defaultValue: Distribution.ALL_AGENCIES })
+  distribution: Distribution;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(10000)
+  internalNotes?: string;
+
+  @Field(() => [EvidenceInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  evidence?: EvidenceInput[];
+}
+
+@InputType()
+export class AccountFilter {
+  @Field(() => Platform, { nullable: true })
+  platform?: Platform;
+
+  @Field({ nullable: true, description: 'Exact handle, case-insensitive, with or without @.' })
+  @IsOptional()
+  @MaxLength(200)
+  handle?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  organisationId?: string;
+}
+
+@ObjectType()
+export class AccountConnection extends ConnectionType(Account, 'Account') {}

@@ -1,0 +1,170 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Classification, Distribution, Platform } from '../../common/enums';
+import {
+  StatusReasonCode,
+  TakedownAction,
+  TakedownKind,
+  TakedownPriority,
+  TakedownStatus,
+} from './takedown.enums';
+
+/** The states in which the addressed platform owes an answer and the deadline clock runs. */
+export const CLOCK_RUNNING: readonly TakedownStatus[] = [
+  TakedownStatus.SUBMITTED,
+  TakedownStatus.ACKNOWLEDGED,
+  TakedownStatus.ESCALATED,
+];
+
+@Entity('takedown_requests')
+@Index(['addressedPartnerId', 'status'])
+@ObjectType()
+export class TakedownRequest {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Field(() => TakedownStatus)
+  @Column({ type: 'varchar', length: 20 })
+  status: TakedownStatus;
+
+  @Field(() => TakedownKind)
+  @Column({ type: 'varchar', length: 16 })
+  kind: TakedownKind;
+
+  @Field(() => TakedownPriority)
+  @Column({ type: 'varchar', length: 16 })
+  priority: TakedownPriority;
+
+  @Field(() => Platform)
+  @Column({ type: 'varchar', length: 16 })
+  platform: Platform;
+
+  @Column({ type: 'varchar', length: 36 })
+  addressedPartnerId: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: 36 })
+  originatorPartnerId: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  legalInstrument: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  legalSection: string | null;
+
+  @Field(() => [String])
+  @Column({ type: 'simple-json' })
+  reasons: string[];
+
+  /** Exposed through the access policy: agencies only. */
+  @Column({ type: 'varchar', length: 16 })
+  distribution: Distribution;
+
+  /** Exposed through the access policy: agencies only. */
+  @Column({ type: 'text', nullable: true })
+  internalNotes: string | null;
+
+  @Field(() => Int, { description: 'The number of status transitions so far; pass it as expectedVersion.' })
+  @Column({ type: 'integer' })
+  version: number;
+
+  @Field(() => Date, { nullable: true, description: 'When the platform must have answered; null while drafted or paused.' })
+  @Column({ type: Date, nullable: true })
+  deadlineAt: Date | null;
+
+  /** Time left on the clock while it is paused for INFO_REQUESTED. */
+  @Column({ type: 'integer', nullable: true })
+  pausedRemainingMs: number | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: Date, nullable: true })
+  submittedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  draftedBySub: string;
+
+  @Field()
+  @Column({ type: Date })
+  createdAt: Date;
+
+  @Field()
+  @Column({ type: Date })
+  updatedAt: Date;
+
+  @Field(() => Boolean, { description: 'The deadline has passed and the platform has not answered yet.' })
+  get overdue(): boolean {
+    return CLOCK_RUNNING.includes(this.status) && this.deadlineAt !== null && this.deadlineAt.getTime() < Date.now();
+  }
+}
+
+@Entity('takedown_request_accounts')
+export class TakedownRequestAccount {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  takedownRequestId: string;
+
+  @Index()
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  accountId: string;
+}
+
+@Entity('takedown_request_organisations')
+export class TakedownRequestOrganisation {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  takedownRequestId: string;
+
+  @Index()
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  organisationId: string;
+}
+
+/** One row per status change, append-only. `sequence` equals the request's version after it. */
+@Entity('takedown_status_history')
+@Unique(['takedownRequestId', 'sequence'])
+@ObjectType('StatusHistoryEntry')
+export class StatusHistoryEntry {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  takedownRequestId: string;
+
+  @Field(() => Int)
+  @Column({ type: 'integer' })
+  sequence: number;
+
+  @Field(() => TakedownStatus, { nullable: true, description: 'Null for the entry that created the draft.' })
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  fromStatus: TakedownStatus | null;
+
+  @Field(() => TakedownStatus)
+  @Column({ type: 'varchar', length: 20 })
+  toStatus: TakedownStatus;
+
+  @Column({ type: 'varchar', length: 36 })
+  actorPartnerId: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  actorSub: string;
+
+  @Field()
+  @Column({ type: Date })
+  at: Date;
+
+  @Field(() => StatusReasonCode, { nullable: true })
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  reasonCode: StatusReasonCode | null;
+
+  @Field(() => TakedownAction, { nullable: true })
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  action: TakedownAction | null;
+
+  /** Exposed through the access policy: RESTRICTED notes reach agencies only. */
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
+
+  @Field(() => Classification)
+  @Column({ type: 'varchar', length: 16 })
+  noteClassification: Classification;
+}

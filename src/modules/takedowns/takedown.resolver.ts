@@ -1,0 +1,153 @@
+import { filter, map, pipe } from '@graphql-yoga/subscription';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  SubscribeResolverData,
+} from 'type-graphql';
+import { PaxContext, principalOf } from '../../context';
+import { agencyOnly, visibleActorSub, visibleNote } from '../../access/policy';
+import { checkRoles } from '../../access/guard';
+import { AGENCY_CASEWORK, CASEWORK } from '../../auth/roles';
+import { PageArgs } from '../../common/connection';
+import { Distribution } from '../../common/enums';
+import { EvidenceItem, Account } from '../accounts/account.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { PartnerView } from '../partners/partner.types';
+import { StatusHistoryEntry, TakedownRequest } from './takedown.entity';
+import {
+  CreateTakedownRequestInput,
+  LegalBasis,
+  StatusActor,
+  TakedownRequestConnection,
+  TakedownRequestFilter,
+  TakedownStatusChangedFilter,
+  TakedownStatusEvent,
+  UpdateTakedownStatusInput,
+} from './takedown.types';
+
+type SubscribeData = SubscribeResolverData<unknown, { filter?: TakedownStatusChangedFilter }, PaxContext>;
+
+@Resolver(() => TakedownRequest)
+export class TakedownResolver {
+  @Authorized(CASEWORK)
+  @Query(() => TakedownRequestConnection, { description: "Agencies: requests their distribution allows. Platforms: their own queue." })
+  takedownRequests(
+    @Ctx() ctx: PaxContext,
+    @Arg('filter', () => TakedownRequestFilter, { nullable: true }) filter: TakedownRequestFilter | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return ctx.services.takedowns.list(ctx, filter, page);
+  }
+
+  @Authorized(CASEWORK)
+  @Query(() => TakedownRequest)
+  takedownRequest(@Ctx() ctx: PaxContext, @Arg('id', () => ID) id: string) {
+    return ctx.services.takedowns.get(ctx, id);
+  }
+
+  @Authorized(AGENCY_CASEWORK)
+  @Mutation(() => TakedownRequest, { description: 'Drafts a request; a supervisor other than the drafter submits it.' })
+  createTakedownRequest(@Ctx() ctx: PaxContext, @Arg('input', () => CreateTakedownRequestInput) input: CreateTakedownRequestInput) {
+    return ctx.services.takedowns.create(ctx, input);
+  }
+
+  @Authorized(CASEWORK)
+  @Mutation(() => TakedownRequest, { description: 'Moves a request through the state machine (see the README).' })
+  updateTakedownStatus(@Ctx() ctx: PaxContext, @Arg('input', () => UpdateTakedownStatusInput) input: UpdateTakedownStatusInput) {
+    return ctx.services.takedowns.updateStatus(ctx, input);
+  }
+
+  @Authorized(CASEWORK)
+  @Subscription(() => TakedownStatusEvent, {
+    description: 'Status changes of the requests you may see, checked and redacted at delivery time.',
+    subscribe: ({ args, context }: SubscribeData) => {
+      checkRoles(context, CASEWORK);
+      const { services } = context;
+      return pipe(
+        services.events.subscribe('TAKEDOWN_STATUS_CHANGED'),
+        map(async (event) =>
+          services.takedowns.deliver(context, await services.tokens.refresh(principalOf(context)), event, args.filter ?? {}),
+        ),
+        filter((delivery): delivery is TakedownStatusEvent => delivery !== null),
+      );
+    },
+  })
+  takedownStatusChanged(
+    @Root() delivery: TakedownStatusEvent,
+    @Arg('filter', () => TakedownStatusChangedFilter, { nullable: true }) _filter?: TakedownStatusChangedFilter,
+  ): TakedownStatusEvent {
+    return delivery;
+  }
+
+  @FieldResolver(() => LegalBasis)
+  legalBasis(@Root() request: TakedownRequest): LegalBasis {
+    return { instrument: request.legalInstrument, section: request.legalSection };
+  }
+
+  @FieldResolver(() => [Account], { description: 'The accounts named, as far as you may see them.' })
+  accounts(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    return ctx.loaders.accountsOfRequest.load(request.id);
+  }
+
+  @FieldResolver(() => [Organisation])
+  organisations(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    return ctx.loaders.organisationsOfRequest.load(request.id);
+  }
+
+  @FieldResolver(() => [EvidenceItem], { description: 'Evidence on the named accounts; platforms see SHAREABLE items only.' })
+  async evidence(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    const accounts = await ctx.loaders.accountsOfRequest.load(request.id);
+    return (await ctx.loaders.evidenceOfAccount.loadMany(accounts.map((a) => a.id))).flatMap((items) =>
+      items instanceof Error ? [] : items,
+    );
+  }
+
+  @FieldResolver(() => [StatusHistoryEntry], { description: 'Every status change, oldest first.' })
+  history(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    return ctx.loaders.historyOfRequest.load(request.id);
+  }
+
+  @FieldResolver(() => PartnerView, { description: 'The platform partner the request is addressed to.' })
+  addressedTo(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    return ctx.loaders.partner.load(request.addressedPartnerId);
+  }
+
+  @FieldResolver(() => PartnerView, { description: 'The agency that made the request.' })
+  requestedBy(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    return ctx.loaders.partner.load(request.originatorPartnerId);
+  }
+
+  @FieldResolver(() => Distribution, { nullable: true, description: 'Agencies only; null for everyone else.' })
+  distribution(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    return agencyOnly(principalOf(ctx), request.distribution);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Agencies only; null for everyone else.' })
+  internalNotes(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+    return agencyOnly(principalOf(ctx), request.internalNotes);
+  }
+}
+
+@Resolver(() => StatusHistoryEntry)
+export class StatusHistoryEntryResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'RESTRICTED notes are null outside the agencies.' })
+  note(@Root() entry: StatusHistoryEntry, @Ctx() ctx: PaxContext) {
+    return visibleNote(principalOf(ctx), entry.note, entry.noteClassification);
+  }
+
+  @FieldResolver(() => StatusActor)
+  async actor(@Root() entry: StatusHistoryEntry, @Ctx() ctx: PaxContext): Promise<StatusActor> {
+    const partner = await ctx.loaders.partner.load(entry.actorPartnerId);
+    if (!partner) throw new Error(`partner ${entry.actorPartnerId} of history entry ${entry.id} is missing`);
+    return { partner, sub: visibleActorSub(principalOf(ctx), entry.actorPartnerId, entry.actorSub) };
+  }
+}

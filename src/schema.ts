@@ -1,0 +1,35 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { assertEveryOperationGuarded, authChecker } from './access/guard';
+import { EventBus } from './events/event-bus';
+import { AccountResolver } from './modules/accounts/account.resolver';
+import { OrganisationResolver } from './modules/organisations/organisation.resolver';
+import { PartnerResolver } from './modules/partners/partner.resolver';
+import { StatusHistoryEntryResolver, TakedownResolver } from './modules/takedowns/takedown.resolver';
+
+export const RESOLVERS = [
+  PartnerResolver,
+  OrganisationResolver,
+  AccountResolver,
+  TakedownResolver,
+  StatusHistoryEntryResolver,
+] as const;
+
+/**
+ * Builds the schema from the resolver classes, after the start-up guard. Subscriptions read the
+ * event bus through their context; `events` only satisfies TypeGraphQL's own check.
+ */
+export async function buildPaxSchema(events: EventBus, resolvers: readonly Function[] = RESOLVERS): Promise<GraphQLSchema> {
+  assertEveryOperationGuarded(resolvers);
+  return buildSchema({
+    resolvers: resolvers as unknown as [Function, ...Function[]],
+    authChecker,
+    pubSub: events,
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The SDL committed as schema/schema.graphql; sorted so that it diffs cleanly. */
+export function printPaxSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

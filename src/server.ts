@@ -1,0 +1,133 @@
+import http from 'node:http';
+import crypto from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express from 'express';
+import { GraphQLError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { Principal } from './auth/principal';
+import { formatPaxError } from './common/error-format';
+import { createContext, Services } from './services';
+import { PaxContext } from './context';
+
+export interface PaxServer {
+  httpServer: http.Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Bounds on what one operation may ask for; see the README. */
+const armor = new ApolloArmor({
+  maxDepth: { n: 10 },
+  costLimit: { maxCost: 5000 },
+  maxAliases: { n: 15 },
+  maxTokens: { n: 2000 },
+  maxDirectives: { n: 20 },
+});
+
+function bearer(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new GraphQLError('send the token as "Authorization: Bearer <token>"', { extensions: { code: 'UNAUTHENTICATED' } });
+  return match[1];
+}
+
+/** Composes HTTP (Express + Apollo) and WebSocket (graphql-ws) on one port and the /graphql path. */
+export async function startServer(services: Services, schema: GraphQLSchema, port: number): Promise<PaxServer> {
+  const { config, log } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const protection = armor.protect();
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsPrincipals = new WeakMap<object, Principal>();
+  const wsCleanup = useServer<Record<string, unknown>, { request: http.IncomingMessage }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        try {
+          const authorization = ctx.connectionParams?.authorization;
+          const token = bearer(typeof authorization === 'string' ? authorization : undefined);
+          if (!token) throw new Error('send connectionParams.authorization = "Bearer <token>"');
+          wsPrincipals.set(ctx.extra, await services.tokens.verify(token));
+          return true;
+        } catch (error) {
+          ctx.extra.socket.close(CloseCode.Forbidden, `Unauthenticated: ${(error as Error).message}`.slice(0, 120));
+          return false;
+        }
+      },
+      context: (ctx) => createContext(services, wsPrincipals.get(ctx.extra) ?? null, crypto.randomUUID(), false),
+      onSubscribe: (_ctx, _id, payload) => {
+        const errors = validate(schema, payload.query as never, [...specifiedRules, ...protection.validationRules]);
+        return errors.length ? errors : undefined;
+      },
+      onNext: (ctx, _id, _payload, _args, result) => {
+        if (!('errors' in result) || !result.errors) return result;
+        return { ...result, errors: result.errors.map((e) => formatPaxError(e.toJSON(), e, log, 'ws')) };
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<PaxContext>({
+    schema,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: protection.validationRules,
+    plugins: [
+      ...protection.plugins,
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
+    ],
+    formatError: (formatted, error) => formatPaxError(formatted, error, log, 'http'),
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await services.db.query('SELECT 1');
+      res.json({ status: 'ready', database: 'up' });
+    } catch (error) {
+      log.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', database: 'down' });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = String(req.headers['x-request-id'] ?? crypto.randomUUID()).slice(0, 100);
+        res.setHeader('x-request-id', requestId);
+        let principal: Principal | null = null;
+        try {
+          const token = bearer(req.headers.authorization);
+          if (token) principal = await services.tokens.verify(token);
+        } catch (error) {
+          throw new GraphQLError((error as Error).message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        return createContext(services, principal, requestId, true);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(port, resolve));
+  const address = httpServer.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    httpServer,
+    port: boundPort,
+    url: `http://localhost:${boundPort}/graphql`,
+    close: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,63 @@
+import pino, { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { PaxConfig } from './config';
+import { Principal } from './auth/principal';
+import { TokenVerifier } from './auth/jwt';
+import { createDataSource } from './db/data-source';
+import { createInMemoryEventBus, EventBus } from './events/event-bus';
+import { createLoaders } from './loaders';
+import { AccountService } from './modules/accounts/account.service';
+import { IdempotencyService } from './modules/idempotency/idempotency.service';
+import { OrganisationService } from './modules/organisations/organisation.service';
+import { PartnerDirectory } from './modules/partners/partner.service';
+import { TakedownService } from './modules/takedowns/takedown.service';
+import type { PaxContext } from './context';
+
+/** Everything a request needs, built once per process. */
+export interface Services {
+  config: PaxConfig;
+  db: DataSource;
+  log: Logger;
+  events: EventBus;
+  tokens: TokenVerifier;
+  partners: PartnerDirectory;
+  organisations: OrganisationService;
+  accounts: AccountService;
+  takedowns: TakedownService;
+}
+
+/** Opens the database (running migrations when configured) and wires the services. */
+export async function openServices(config: PaxConfig, log: Logger = pino({ level: config.logLevel })): Promise<Services> {
+  const db = createDataSource(config.databaseUrl, { poolSize: config.dbPoolSize });
+  await db.initialize();
+  if (config.migrateOnStart) {
+    const applied = await db.runMigrations({ transaction: 'each' });
+    if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+  }
+  const events = createInMemoryEventBus();
+  const partners = new PartnerDirectory(db);
+  const accounts = new AccountService(db);
+  const idempotency = new IdempotencyService(db);
+  return {
+    config,
+    db,
+    log,
+    events,
+    tokens: new TokenVerifier(config.jwt, partners),
+    partners,
+    organisations: new OrganisationService(db),
+    accounts,
+    takedowns: new TakedownService(db, events, config.sla, partners, accounts, idempotency),
+  };
+}
+
+export async function closeServices(services: Services): Promise<void> {
+  if (services.db.isInitialized) await services.db.destroy();
+}
+
+/** A request's context. Long-lived subscription contexts pass `cache: false` to read fresh rows. */
+export function createContext(services: Services, principal: Principal | null, requestId: string, cache: boolean): PaxContext {
+  const ctx: PaxContext = { principal, requestId, services, loaders: undefined as never };
+  ctx.loaders = createLoaders(services.db, services.partners, () => ctx.principal, cache);
+  return ctx;
+}
