@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
-import { GraphQLError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -63,8 +63,15 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
         }
       },
       context: (ctx) => createContext(services, wsPrincipals.get(ctx.extra) ?? null, crypto.randomUUID(), false),
+      // Same depth, cost and alias limits as HTTP; graphql-ws then parses and validates as usual.
       onSubscribe: (_ctx, _id, payload) => {
-        const errors = validate(schema, payload.query as never, [...specifiedRules, ...protection.validationRules]);
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...protection.validationRules]);
         return errors.length ? errors : undefined;
       },
       onNext: (ctx, _id, _payload, _args, result) => {
