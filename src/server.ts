@@ -24,7 +24,7 @@ export interface PaxServer {
 /** Bounds on what one operation may ask for; see the README. */
 const armor = new ApolloArmor({
   maxDepth: { n: 10 },
-  costLimit: { maxCost: 5000 },
+  costLimit: { maxCost: 60000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.2 },
   maxAliases: { n: 15 },
   maxTokens: { n: 2000 },
   maxDirectives: { n: 20 },
