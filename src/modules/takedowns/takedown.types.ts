@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Classification, Distribution, Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
@@ -48,6 +48,7 @@ export class CreateTakedownRequestInput {
   priority: TakedownPriority;
 
   @Field(() => LegalBasisInput)
+  @ValidateNested()
   legalBasis: LegalBasisInput;
 
   @Field(() => [String])
