@@ -54,6 +54,7 @@ export async function startExchange(env: Record<string, string> = {}): Promise<T
     DATABASE_URL: process.env.PAX_TEST_DATABASE_URL ?? 'sqlite::memory:',
     PAX_JWT_SECRET: TEST_SECRET,
     PAX_SEED_DEMO: 'false',
+    LOG_LEVEL: 'silent',
     ...env,
   });
   const services = await openServices(config);
