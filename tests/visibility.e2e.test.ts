@@ -65,7 +65,7 @@ describe('visibility: every role, every path', () => {
       requests: [planted.requestX, planted.requestCovert],
     },
     meta: { token: cw.metaReviewer, accounts: [planted.accountMeta], requests: [planted.requestMeta] },
-    telegram: { token: telegramReviewer, accounts: [], requests: [] },
+    telegram: { token: telegramReviewer, accounts: [] as string[], requests: [] as string[] },
     moi: {
       token: cw.moiAnalyst,
       accounts: [planted.accountX, planted.accountMeta, planted.accountUnrequested, planted.accountDraftOnly],
