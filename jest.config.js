@@ -1,17 +1,11 @@
-/** Tests compile with SWC, which keeps the decorator metadata TypeGraphQL and TypeORM read. */
+/** ts-jest compiles with tsc, which emits the decorator metadata TypeGraphQL and TypeORM read. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-      },
-      module: { type: 'commonjs' },
-    }],
+    // Type errors are reported by `npm run typecheck`, which `npm test` runs first.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
   testTimeout: 30000,
 };
