@@ -1,33 +1,27 @@
-import { Casework } from './helpers/casework';
+import { useCasework } from './helpers/casework';
 import { errorCode, startExchange, TestExchange } from './helpers/exchange';
 
 describe('baseline API safety', () => {
-  let exchange: TestExchange;
-  let cw: Casework;
-  beforeAll(async () => {
-    exchange = await startExchange();
-    cw = new Casework(exchange);
-  });
-  afterAll(() => exchange.close());
+  const t = useCasework();
 
-  const post = (body: unknown, token = cw.analyst) =>
-    fetch(exchange.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const post = (body: unknown, token = t.cw.analyst) =>
+    fetch(t.exchange.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
   it('/healthz and /readyz answer', async () => {
-    expect(await (await fetch(exchange.url.replace('/graphql', '/healthz'))).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(exchange.url.replace('/graphql', '/readyz'))).json()).toEqual({ status: 'ready', database: 'up' });
+    expect(await (await fetch(t.exchange.url.replace('/graphql', '/healthz'))).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(t.exchange.url.replace('/graphql', '/readyz'))).json()).toEqual({ status: 'ready', database: 'up' });
   });
 
   it('refuses a query deeper than the limit', async () => {
     const deep = `{ takedownRequests { nodes { accounts { takedownRequests { accounts { takedownRequests { accounts { takedownRequests { accounts { takedownRequests { accounts { id } } } } } } } } } } } }`;
-    const response = await exchange.gql(cw.analyst, deep);
+    const response = await t.exchange.gql(t.cw.analyst, deep);
     expect(errorCode(response)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(response.errors?.[0].message).toMatch(/depth/i);
   });
 
   it('refuses too many aliases', async () => {
     const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: me { sub }`).join(' ');
-    expect(errorCode(await exchange.gql(cw.analyst, `{ ${aliases} }`))).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, `{ ${aliases} }`))).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('refuses batched requests', async () => {
@@ -36,15 +30,15 @@ describe('baseline API safety', () => {
   });
 
   it('caps page size at 100 and pages with opaque cursors', async () => {
-    expect(errorCode(await exchange.gql(cw.analyst, '{ accounts(first: 101) { totalCount } }'))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await exchange.gql(cw.analyst, '{ accounts(first: -1) { totalCount } }'))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await exchange.gql(cw.analyst, '{ accounts(after: "bogus") { totalCount } }'))).toBe('BAD_USER_INPUT');
-    for (let i = 0; i < 5; i++) await cw.account();
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, '{ accounts(first: 101) { totalCount } }'))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, '{ accounts(first: -1) { totalCount } }'))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, '{ accounts(after: "bogus") { totalCount } }'))).toBe('BAD_USER_INPUT');
+    for (let i = 0; i < 5; i++) await t.cw.account();
     const seen: string[] = [];
     let after: string | null = null;
     let total = 0;
     do {
-      const data: any = await cw.ok(cw.analyst, `query($after: String) { accounts(first: 2, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const data: any = await t.cw.ok(t.cw.analyst, `query($after: String) { accounts(first: 2, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
       total = data.accounts.totalCount;
       seen.push(...data.accounts.edges.map((e: { node: { id: string } }) => e.node.id));
       after = data.accounts.pageInfo.hasNextPage ? data.accounts.pageInfo.endCursor : null;
@@ -55,13 +49,13 @@ describe('baseline API safety', () => {
   });
 
   it('never sends a stack trace, and masks unexpected errors', async () => {
-    const response = await exchange.gql(cw.analyst, '{ organisation(id: "nope") { id } }');
+    const response = await t.exchange.gql(t.cw.analyst, '{ organisation(id: "nope") { id } }');
     expect(JSON.stringify(response)).not.toMatch(/stacktrace|at .*\.ts:/);
     expect(errorCode(response)).toBe('NOT_FOUND');
   });
 
   it('serves introspection in development', async () => {
-    const response = await exchange.gql(cw.analyst, '{ __schema { queryType { name } } }');
+    const response = await t.exchange.gql(t.cw.analyst, '{ __schema { queryType { name } } }');
     expect(response.data?.__schema.queryType.name).toBe('Query');
   });
 });

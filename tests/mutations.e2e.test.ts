@@ -1,16 +1,10 @@
-import { Casework, CREATE, DESIGNATE, FLAG, UPDATE } from './helpers/casework';
-import { errorCode, startExchange, TestExchange } from './helpers/exchange';
+import { useCasework, CREATE, DESIGNATE, FLAG, UPDATE } from './helpers/casework';
+import { errorCode } from './helpers/exchange';
 
 describe('mutations: bad input, optimistic locking and idempotent retries', () => {
-  let exchange: TestExchange;
-  let cw: Casework;
-  beforeAll(async () => {
-    exchange = await startExchange();
-    cw = new Casework(exchange);
-  });
-  afterAll(() => exchange.close());
+  const t = useCasework();
 
-  const count = async (table: string) => Number((await exchange.services.db.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  const count = async (table: string) => Number((await t.exchange.services.db.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const designation = { authority: 'UN', reference: 'QDe.999', designatedOn: '2020-01-01' };
 
   it.each([
@@ -21,15 +15,15 @@ describe('mutations: bad input, optimistic locking and idempotent retries', () =
     ['an unknown authority', { name: 'Org D', designations: [{ ...designation, authority: 'MARS' }] }, 'BAD_USER_INPUT'],
   ])('designateOrganisation refuses %s', async (_name, input, code) => {
     const before = await count('organisations');
-    expect(errorCode(await exchange.gql(cw.analyst, DESIGNATE, { input }))).toBe(code);
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, DESIGNATE, { input }))).toBe(code);
     expect(await count('organisations')).toBe(before);
   });
 
   it('designateOrganisation refuses a duplicate name or listing with CONFLICT and writes nothing', async () => {
-    await cw.ok(cw.analyst, DESIGNATE, { input: { name: 'Unique Org', designations: [{ ...designation, reference: 'QDe.500' }] } });
+    await t.cw.ok(t.cw.analyst, DESIGNATE, { input: { name: 'Unique Org', designations: [{ ...designation, reference: 'QDe.500' }] } });
     const before = [await count('organisations'), await count('designations')];
-    expect(errorCode(await exchange.gql(cw.analyst, DESIGNATE, { input: { name: 'unique org', designations: [designation] } }))).toBe('CONFLICT');
-    expect(errorCode(await exchange.gql(cw.analyst, DESIGNATE, { input: { name: 'Other', designations: [designation, { ...designation, reference: 'QDe.500' }] } }))).toBe('CONFLICT');
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, DESIGNATE, { input: { name: 'unique org', designations: [designation] } }))).toBe('CONFLICT');
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, DESIGNATE, { input: { name: 'Other', designations: [designation, { ...designation, reference: 'QDe.500' }] } }))).toBe('CONFLICT');
     expect([await count('organisations'), await count('designations')]).toEqual(before);
   });
 
@@ -42,30 +36,30 @@ describe('mutations: bad input, optimistic locking and idempotent retries', () =
     ['an unknown organisation', { platform: 'X', handle: 'h5', organisationIds: ['01900000-0000-7000-8000-000000000000'], evidence: [{ url: 'https://e.example/1', classification: 'SHAREABLE' }] }, 'NOT_FOUND'],
   ])('flagAccount refuses %s, and writes neither the account nor its evidence', async (_name, input, code) => {
     const before = [await count('accounts'), await count('evidence_items')];
-    const response = await exchange.gql(cw.analyst, FLAG, { input });
+    const response = await t.exchange.gql(t.cw.analyst, FLAG, { input });
     expect(errorCode(response)).toBe(code);
     expect(response.errors?.[0].extensions).not.toHaveProperty('stacktrace');
     expect([await count('accounts'), await count('evidence_items')]).toEqual(before);
   });
 
   it('flagAccount lists every invalid field in one BAD_USER_INPUT', async () => {
-    const response = await exchange.gql(cw.analyst, FLAG, { input: { platform: 'X', handle: '', url: 'ftp://x', bio: 'b'.repeat(10_001) } });
+    const response = await t.exchange.gql(t.cw.analyst, FLAG, { input: { platform: 'X', handle: '', url: 'ftp://x', bio: 'b'.repeat(10_001) } });
     expect(errorCode(response)).toBe('BAD_USER_INPUT');
     const fields = (response.errors?.[0].extensions?.fields as { field: string }[]).map((f) => f.field).sort();
     expect(fields).toEqual(['bio', 'handle', 'url']);
   });
 
   it('flagging an account the agency already flagged is a CONFLICT naming the existing record', async () => {
-    const first = await cw.ok(cw.analyst, FLAG, { input: { platform: 'TELEGRAM', handle: '@Dup_Handle' } });
-    const again = await exchange.gql(cw.analyst, FLAG, { input: { platform: 'TELEGRAM', handle: 'dup_handle' } });
+    const first = await t.cw.ok(t.cw.analyst, FLAG, { input: { platform: 'TELEGRAM', handle: '@Dup_Handle' } });
+    const again = await t.exchange.gql(t.cw.analyst, FLAG, { input: { platform: 'TELEGRAM', handle: 'dup_handle' } });
     expect(errorCode(again)).toBe('CONFLICT');
     expect(again.errors?.[0].extensions?.existingId).toBe(first.flagAccount.id);
   });
 
   it('createTakedownRequest refuses bad input and writes nothing', async () => {
-    const x = await cw.account({ platform: 'X' });
-    const fb = await cw.account({ platform: 'FACEBOOK' });
-    const covert = await cw.account({ platform: 'X', distribution: 'ORIGINATOR_ONLY' });
+    const x = await t.cw.account({ platform: 'X' });
+    const fb = await t.cw.account({ platform: 'FACEBOOK' });
+    const covert = await t.cw.account({ platform: 'X', distribution: 'ORIGINATOR_ONLY' });
     const base = { kind: 'REFERRAL', legalBasis: { instrument: 'PECA 2016', section: 's.37' }, reasons: ['r'] };
     const cases: [string, Record<string, unknown>, string][] = [
       ['no accounts', { ...base, accountIds: [] }, 'BAD_USER_INPUT'],
@@ -75,71 +69,71 @@ describe('mutations: bad input, optimistic locking and idempotent retries', () =
       ['no legal instrument', { ...base, accountIds: [x], legalBasis: { instrument: '' } }, 'BAD_USER_INPUT'],
       ['a covert account shared with all agencies', { ...base, accountIds: [covert], distribution: 'ALL_AGENCIES' }, 'BAD_USER_INPUT'],
       ['an unknown organisation', { ...base, accountIds: [x], organisationIds: ['01900000-0000-7000-8000-000000000002'] }, 'NOT_FOUND'],
-      ['a platform nobody operates', { ...base, accountIds: [await cw.account({ platform: 'YOUTUBE' })] }, 'BAD_USER_INPUT'],
+      ['a platform nobody operates', { ...base, accountIds: [await t.cw.account({ platform: 'YOUTUBE' })] }, 'BAD_USER_INPUT'],
     ];
     const before = [await count('takedown_requests'), await count('takedown_status_history'), await count('takedown_request_accounts')];
     for (const [name, input, code] of cases) {
-      expect({ name, code: errorCode(await exchange.gql(cw.analyst, CREATE, { input })) }).toEqual({ name, code });
+      expect({ name, code: errorCode(await t.exchange.gql(t.cw.analyst, CREATE, { input })) }).toEqual({ name, code });
     }
     expect([await count('takedown_requests'), await count('takedown_status_history'), await count('takedown_request_accounts')]).toEqual(before);
   });
 
   it('updateTakedownStatus refuses an unknown id, a malformed id and an unknown status', async () => {
-    expect(errorCode(await exchange.gql(cw.supervisor, UPDATE, { input: { id: '01900000-0000-7000-8000-000000000003', status: 'SUBMITTED' } }))).toBe('NOT_FOUND');
-    expect(errorCode(await exchange.gql(cw.supervisor, UPDATE, { input: { id: 'drop table', status: 'SUBMITTED' } }))).toBe('NOT_FOUND');
-    expect(errorCode(await exchange.gql(cw.supervisor, UPDATE, { input: { id: 'x', status: 'DELETED' } }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.exchange.gql(t.cw.supervisor, UPDATE, { input: { id: '01900000-0000-7000-8000-000000000003', status: 'SUBMITTED' } }))).toBe('NOT_FOUND');
+    expect(errorCode(await t.exchange.gql(t.cw.supervisor, UPDATE, { input: { id: 'drop table', status: 'SUBMITTED' } }))).toBe('NOT_FOUND');
+    expect(errorCode(await t.exchange.gql(t.cw.supervisor, UPDATE, { input: { id: 'x', status: 'DELETED' } }))).toBe('BAD_USER_INPUT');
   });
 
   it('a stale expectedVersion is a CONFLICT that changes nothing', async () => {
-    const submitted = await cw.requestAt('SUBMITTED');
-    await cw.move(cw.xReviewer, submitted.id, 'ACKNOWLEDGED', { expectedVersion: 1 });
-    const stale = await exchange.gql(cw.xReviewer, UPDATE, { input: { id: submitted.id, status: 'ACTIONED', action: 'ACCOUNT_SUSPENDED', expectedVersion: 1 } });
+    const submitted = await t.cw.requestAt('SUBMITTED');
+    await t.cw.move(t.cw.xReviewer, submitted.id, 'ACKNOWLEDGED', { expectedVersion: 1 });
+    const stale = await t.exchange.gql(t.cw.xReviewer, UPDATE, { input: { id: submitted.id, status: 'ACTIONED', action: 'ACCOUNT_SUSPENDED', expectedVersion: 1 } });
     expect(errorCode(stale)).toBe('CONFLICT');
     expect(stale.errors?.[0].extensions?.currentVersion).toBe(2);
-    const now = await cw.ok(cw.xReviewer, `query($id: ID!) { takedownRequest(id: $id) { status version history { sequence } } }`, { id: submitted.id });
+    const now = await t.cw.ok(t.cw.xReviewer, `query($id: ID!) { takedownRequest(id: $id) { status version history { sequence } } }`, { id: submitted.id });
     expect(now.takedownRequest).toEqual({ status: 'ACKNOWLEDGED', version: 2, history: [{ sequence: 0 }, { sequence: 1 }, { sequence: 2 }] });
   });
 
   it('concurrent conflicting answers: exactly one wins, the rest get CONFLICT or INVALID_TRANSITION', async () => {
-    const submitted = await cw.requestAt('SUBMITTED');
+    const submitted = await t.cw.requestAt('SUBMITTED');
     const attempts = [
       { status: 'ACTIONED', action: 'ACCOUNT_SUSPENDED' },
       { status: 'REJECTED', reasonCode: 'NO_VIOLATION' },
       { status: 'ACKNOWLEDGED' },
       { status: 'INFO_REQUESTED', reasonCode: 'MANIFEST_ERROR' },
-    ].map((input) => exchange.gql(cw.xReviewer, UPDATE, { input: { id: submitted.id, expectedVersion: 1, ...input } }));
+    ].map((input) => t.exchange.gql(t.cw.xReviewer, UPDATE, { input: { id: submitted.id, expectedVersion: 1, ...input } }));
     const results = await Promise.all(attempts);
     expect(results.filter((r) => !r.errors).length).toBe(1);
     for (const r of results.filter((r) => r.errors)) expect(['CONFLICT', 'INVALID_TRANSITION']).toContain(errorCode(r));
-    const now = await cw.ok(cw.xReviewer, `query($id: ID!) { takedownRequest(id: $id) { version history { sequence } } }`, { id: submitted.id });
+    const now = await t.cw.ok(t.cw.xReviewer, `query($id: ID!) { takedownRequest(id: $id) { version history { sequence } } }`, { id: submitted.id });
     expect(now.takedownRequest).toEqual({ version: 2, history: [{ sequence: 0 }, { sequence: 1 }, { sequence: 2 }] });
   });
 
   it('a retried createTakedownRequest with the same idempotencyKey returns the first request, once', async () => {
-    const account = await cw.account();
+    const account = await t.cw.account();
     const input = { accountIds: [account], kind: 'ORDER', legalBasis: { instrument: 'ATA 1997', section: 's.11W' }, reasons: ['r'], idempotencyKey: 'agency-ticket-77' };
     const before = await count('takedown_requests');
-    const first = await cw.ok(cw.system, CREATE, { input });
-    const retry = await cw.ok(cw.system, CREATE, { input });
-    const concurrent = await Promise.all([1, 2, 3].map(() => cw.ok(cw.system, CREATE, { input })));
+    const first = await t.cw.ok(t.cw.system, CREATE, { input });
+    const retry = await t.cw.ok(t.cw.system, CREATE, { input });
+    const concurrent = await Promise.all([1, 2, 3].map(() => t.cw.ok(t.cw.system, CREATE, { input })));
     expect(retry.createTakedownRequest.id).toBe(first.createTakedownRequest.id);
     for (const c of concurrent) expect(c.createTakedownRequest.id).toBe(first.createTakedownRequest.id);
     expect(await count('takedown_requests')).toBe(before + 1);
-    const reused = await exchange.gql(cw.system, CREATE, { input: { ...input, reasons: ['other'] } });
+    const reused = await t.exchange.gql(t.cw.system, CREATE, { input: { ...input, reasons: ['other'] } });
     expect(errorCode(reused)).toBe('CONFLICT');
-    const otherPartner = await cw.ok(cw.moiSupervisor, CREATE, { input: { ...input, accountIds: [await cw.account({ token: cw.moiAnalyst })] } });
+    const otherPartner = await t.cw.ok(t.cw.moiSupervisor, CREATE, { input: { ...input, accountIds: [await t.cw.account({ token: t.cw.moiAnalyst })] } });
     expect(otherPartner.createTakedownRequest.id).not.toBe(first.createTakedownRequest.id);
   });
 
   it('a retried updateTakedownStatus with the same idempotencyKey does not move the request twice', async () => {
-    const draft = await cw.draft();
+    const draft = await t.cw.draft();
     const input = { id: draft.id, status: 'SUBMITTED', idempotencyKey: 'submit-1' };
-    const first = await cw.ok(cw.system, UPDATE, { input });
-    const retry = await cw.ok(cw.system, UPDATE, { input });
+    const first = await t.cw.ok(t.cw.system, UPDATE, { input });
+    const retry = await t.cw.ok(t.cw.system, UPDATE, { input });
     expect(first.updateTakedownStatus.version).toBe(1);
     expect(retry.updateTakedownStatus).toMatchObject({ id: draft.id, status: 'SUBMITTED', version: 1 });
     expect(retry.updateTakedownStatus.history).toHaveLength(2);
-    const withoutKey = await exchange.gql(cw.system, UPDATE, { input: { id: draft.id, status: 'SUBMITTED' } });
+    const withoutKey = await t.exchange.gql(t.cw.system, UPDATE, { input: { id: draft.id, status: 'SUBMITTED' } });
     expect(errorCode(withoutKey)).toBe('INVALID_TRANSITION');
   });
 });

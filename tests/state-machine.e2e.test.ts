@@ -1,7 +1,7 @@
 import { TRANSITIONS } from '../src/modules/takedowns/state-machine';
 import { TakedownStatus } from '../src/modules/takedowns/takedown.enums';
-import { Casework } from './helpers/casework';
-import { errorCode, startExchange, TestExchange } from './helpers/exchange';
+import { useCasework } from './helpers/casework';
+import { errorCode } from './helpers/exchange';
 
 /** What each target status needs to be accepted, when the side and origin are right. */
 const EXTRA: Partial<Record<TakedownStatus, Record<string, unknown>>> = {
@@ -14,15 +14,9 @@ const STATUSES = Object.values(TakedownStatus);
 const SIDES = ['AGENCY', 'PLATFORM'] as const;
 
 describe('every edge of the takedown state machine, through the API', () => {
-  let exchange: TestExchange;
-  let cw: Casework;
-  beforeAll(async () => {
-    exchange = await startExchange();
-    cw = new Casework(exchange);
-  });
-  afterAll(() => exchange.close());
+  const t = useCasework();
 
-  const tokenFor = (side: (typeof SIDES)[number]) => (side === 'AGENCY' ? cw.supervisor : cw.xReviewer);
+  const tokenFor = (side: (typeof SIDES)[number]) => (side === 'AGENCY' ? t.cw.supervisor : t.cw.xReviewer);
   const allowed = (from: string, to: string, side: string) =>
     TRANSITIONS.some((t) => t.to === to && t.from.includes(from as TakedownStatus) && t.side === side);
 
@@ -33,25 +27,25 @@ describe('every edge of the takedown state machine, through the API', () => {
   describe.each(STATUSES)('from %s', (from) => {
     it('refuses every move the design does not list, with INVALID_TRANSITION and no change', async () => {
       // A DRAFT is invisible to platforms, so their refusal there is NOT_FOUND; see the visibility suite.
-      const request = await cw.requestAt(from);
+      const request = await t.cw.requestAt(from);
       for (const side of SIDES) {
         for (const to of STATUSES) {
           if (allowed(from, to, side) || (from === 'DRAFT' && side === 'PLATFORM')) continue;
-          const response = await exchange.gql(tokenFor(side), `mutation($input: UpdateTakedownStatusInput!) { updateTakedownStatus(input: $input) { id } }`, {
+          const response = await t.exchange.gql(tokenFor(side), `mutation($input: UpdateTakedownStatusInput!) { updateTakedownStatus(input: $input) { id } }`, {
             input: { id: request.id, status: to, ...EXTRA[to], ...clarification(from, to) },
           });
           expect({ side, to, code: errorCode(response) }).toEqual({ side, to, code: 'INVALID_TRANSITION' });
         }
       }
-      const after = await cw.ok(cw.supervisor, `query($id: ID!) { takedownRequest(id: $id) { status version } }`, { id: request.id });
+      const after = await t.cw.ok(t.cw.supervisor, `query($id: ID!) { takedownRequest(id: $id) { status version } }`, { id: request.id });
       expect(after.takedownRequest).toEqual({ status: from, version: request.version });
     });
 
     const edges = SIDES.flatMap((side) => STATUSES.filter((to) => allowed(from, to, side)).map((to) => [side, to] as const));
     if (edges.length) {
       it.each(edges)('lets the %s side move it to %s, and records the history entry', async (side, to) => {
-        const request = await cw.requestAt(from);
-        const moved = await cw.move(tokenFor(side), request.id, to, { ...EXTRA[to], ...clarification(from, to), expectedVersion: request.version });
+        const request = await t.cw.requestAt(from);
+        const moved = await t.cw.move(tokenFor(side), request.id, to, { ...EXTRA[to], ...clarification(from, to), expectedVersion: request.version });
         expect(moved.status).toBe(to);
         expect(moved.version).toBe(request.version + 1);
         expect(moved.history.at(-1)).toMatchObject({ sequence: request.version + 1, fromStatus: from, toStatus: to });
@@ -60,30 +54,30 @@ describe('every edge of the takedown state machine, through the API', () => {
   });
 
   it('only supervisors and systems make agency moves; an analyst is FORBIDDEN', async () => {
-    const draft = await cw.draft();
-    const response = await exchange.gql(cw.analyst, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: SUBMITTED }) { id } }`, { id: draft.id });
+    const draft = await t.cw.draft();
+    const response = await t.exchange.gql(t.cw.analyst, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: SUBMITTED }) { id } }`, { id: draft.id });
     expect(errorCode(response)).toBe('FORBIDDEN');
-    const bySystem = await cw.move(cw.system, draft.id, 'SUBMITTED');
+    const bySystem = await t.cw.move(t.cw.system, draft.id, 'SUBMITTED');
     expect(bySystem.status).toBe('SUBMITTED');
   });
 
   it('four eyes: the drafter cannot submit their own draft, even as a supervisor', async () => {
-    const draft = await cw.draft({ token: cw.supervisor });
-    const response = await exchange.gql(cw.supervisor, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: SUBMITTED }) { id } }`, { id: draft.id });
+    const draft = await t.cw.draft({ token: t.cw.supervisor });
+    const response = await t.exchange.gql(t.cw.supervisor, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: SUBMITTED }) { id } }`, { id: draft.id });
     expect(errorCode(response)).toBe('FORBIDDEN');
     expect(response.errors?.[0].message).toMatch(/four-eyes/);
-    const otherSupervisor = exchange.token('pta', 'AGENCY_SUPERVISOR' as never, 'pta-supervisor-2');
-    expect((await cw.move(otherSupervisor, draft.id, 'SUBMITTED')).status).toBe('SUBMITTED');
+    const otherSupervisor = t.exchange.token('pta', 'AGENCY_SUPERVISOR' as never, 'pta-supervisor-2');
+    expect((await t.cw.move(otherSupervisor, draft.id, 'SUBMITTED')).status).toBe('SUBMITTED');
   });
 
   it('another agency that can see a request cannot move it', async () => {
-    const submitted = await cw.requestAt('SUBMITTED');
-    const response = await exchange.gql(cw.moiSupervisor, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: WITHDRAWN }) { id } }`, { id: submitted.id });
+    const submitted = await t.cw.requestAt('SUBMITTED');
+    const response = await t.exchange.gql(t.cw.moiSupervisor, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: WITHDRAWN }) { id } }`, { id: submitted.id });
     expect(errorCode(response)).toBe('FORBIDDEN');
   });
 
   it('reason and action codes are required where the design says, and refused elsewhere', async () => {
-    const submitted = await cw.requestAt('SUBMITTED');
+    const submitted = await t.cw.requestAt('SUBMITTED');
     const cases: [Record<string, unknown>, string][] = [
       [{ status: 'REJECTED' }, 'reasonCode'],
       [{ status: 'REJECTED', reasonCode: 'MANIFEST_ERROR' }, 'reasonCode'],
@@ -94,13 +88,13 @@ describe('every edge of the takedown state machine, through the API', () => {
       [{ status: 'ACKNOWLEDGED', note: 'x', noteClassification: 'RESTRICTED' }, 'noteClassification'],
     ];
     for (const [input, field] of cases) {
-      const response = await exchange.gql(cw.xReviewer, `mutation($input: UpdateTakedownStatusInput!) { updateTakedownStatus(input: $input) { id } }`, {
+      const response = await t.exchange.gql(t.cw.xReviewer, `mutation($input: UpdateTakedownStatusInput!) { updateTakedownStatus(input: $input) { id } }`, {
         input: { id: submitted.id, ...input },
       });
       expect({ input, code: errorCode(response), field: response.errors?.[0].extensions?.field }).toEqual({ input, code: 'BAD_USER_INPUT', field });
     }
-    const infoRequested = await cw.requestAt('INFO_REQUESTED');
-    const noClarification = await exchange.gql(cw.supervisor, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: SUBMITTED }) { id } }`, { id: infoRequested.id });
+    const infoRequested = await t.cw.requestAt('INFO_REQUESTED');
+    const noClarification = await t.exchange.gql(t.cw.supervisor, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: SUBMITTED }) { id } }`, { id: infoRequested.id });
     expect(errorCode(noClarification)).toBe('BAD_USER_INPUT');
   });
 });

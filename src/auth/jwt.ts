@@ -1,7 +1,7 @@
 import jwt, { JwtPayload } from 'jsonwebtoken';
 import { JwtConfig } from '../config';
 import { unauthenticated } from '../common/errors';
-import { Principal } from './principal';
+import { Principal, principalFromPartner } from './principal';
 import { Role, ROLE_KIND } from './roles';
 import { PartnerDirectory } from '../modules/partners/partner.service';
 
@@ -57,15 +57,7 @@ export class TokenVerifier {
     if (!partner) throw unauthenticated('invalid token: the partner is not registered or is deactivated');
     const misfit = roles.filter((r) => ROLE_KIND[r] !== partner.kind);
     if (misfit.length) throw unauthenticated(`invalid token: roles ${misfit.join(', ')} do not fit a ${partner.kind} partner`);
-    return {
-      sub,
-      partnerId: partner.id,
-      partnerSlug: partner.slug,
-      partnerKind: partner.kind,
-      platforms: partner.platforms,
-      roles: [...new Set(roles)],
-      expiresAt,
-    };
+    return principalFromPartner(partner, sub, roles, expiresAt);
   }
 }
 

@@ -1,4 +1,5 @@
 import { PartnerKind, Platform } from '../common/enums';
+import type { PartnerView } from '../modules/partners/partner.types';
 import { Role } from './roles';
 
 /** Who is calling: the verified token joined with the partner record PAX holds. */
@@ -16,3 +17,13 @@ export interface Principal {
 
 export const hasAnyRole = (principal: Principal, roles: readonly Role[]): boolean =>
   principal.roles.some((r) => roles.includes(r));
+
+export const principalFromPartner = (partner: PartnerView, sub: string, roles: Role[], expiresAt: number): Principal => ({
+  sub,
+  partnerId: partner.id,
+  partnerSlug: partner.slug,
+  partnerKind: partner.kind,
+  platforms: partner.platforms,
+  roles: [...new Set(roles)],
+  expiresAt,
+});

@@ -1,9 +1,8 @@
-import { Principal } from '../auth/principal';
+import { Principal, principalFromPartner } from '../auth/principal';
 import { Role } from '../auth/roles';
 import { Authority, Classification, Distribution, PartnerKind, Platform } from '../common/enums';
 import { createContext, Services } from '../services';
 import { TakedownKind, TakedownPriority, TakedownStatus } from '../modules/takedowns/takedown.enums';
-import { PartnerView } from '../modules/partners/partner.types';
 import { Organisation } from '../modules/organisations/organisation.entity';
 
 /** The demo identities whose tokens `pax serve` prints in development. */
@@ -55,18 +54,6 @@ const ORGANISATIONS = [
   },
 ];
 
-function principalFor(partner: PartnerView, sub: string, roles: Role[]): Principal {
-  return {
-    sub,
-    partnerId: partner.id,
-    partnerSlug: partner.slug,
-    partnerKind: partner.kind,
-    platforms: partner.platforms,
-    roles,
-    expiresAt: Number.MAX_SAFE_INTEGER,
-  };
-}
-
 /** Seeds partners, the four organisations, accounts and requests, through the real services. */
 export async function seedDemo(services: Services, log: (line: string) => void = () => undefined): Promise<void> {
   const partner = {
@@ -82,9 +69,9 @@ export async function seedDemo(services: Services, log: (line: string) => void =
   };
   log('partners: pta, moi (agencies), x, meta (platforms)');
   const as = (p: Principal) => createContext(services, p, 'demo-seed', false);
-  const analyst = as(principalFor(partner.pta, 'pta-analyst', [Role.AGENCY_ANALYST]));
-  const supervisor = as(principalFor(partner.pta, 'pta-supervisor', [Role.AGENCY_SUPERVISOR]));
-  const xReviewer = as(principalFor(partner.x, 'x-reviewer', [Role.PLATFORM_REVIEWER]));
+  const analyst = as(principalFromPartner(partner.pta, 'pta-analyst', [Role.AGENCY_ANALYST], Number.MAX_SAFE_INTEGER));
+  const supervisor = as(principalFromPartner(partner.pta, 'pta-supervisor', [Role.AGENCY_SUPERVISOR], Number.MAX_SAFE_INTEGER));
+  const xReviewer = as(principalFromPartner(partner.x, 'x-reviewer', [Role.PLATFORM_REVIEWER], Number.MAX_SAFE_INTEGER));
 
   const orgs: Organisation[] = [];
   for (const org of ORGANISATIONS) orgs.push(await services.organisations.designate(analyst, org));

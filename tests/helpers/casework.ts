@@ -1,5 +1,5 @@
 import { Role } from '../../src/auth/roles';
-import { TestExchange } from './exchange';
+import { startExchange, TestExchange } from './exchange';
 
 export const REQUEST_FIELDS = `id status version kind priority platform overdue deadlineAt submittedAt internalNotes distribution
   legalBasis { instrument section } reasons addressedTo { slug } requestedBy { slug }
@@ -117,4 +117,15 @@ export class Casework {
     for (const [token, next, extra] of paths[status]) current = await this.move(token, r.id, next, extra);
     return current;
   }
+}
+
+/** Starts an exchange for a describe block and closes it after; read `exchange` and `cw` in tests. */
+export function useCasework(env: Record<string, string> = {}): { exchange: TestExchange; cw: Casework } {
+  const handle = {} as { exchange: TestExchange; cw: Casework };
+  beforeAll(async () => {
+    handle.exchange = await startExchange(env);
+    handle.cw = new Casework(handle.exchange);
+  });
+  afterAll(() => handle.exchange.close());
+  return handle;
 }

@@ -6,7 +6,6 @@ import { loadConfig, PaxConfig } from '../../src/config';
 import { signDevToken } from '../../src/auth/jwt';
 import { Role } from '../../src/auth/roles';
 import { PartnerKind, Platform } from '../../src/common/enums';
-import { createInMemoryEventBus } from '../../src/events/event-bus';
 import { buildPaxSchema } from '../../src/schema';
 import { PaxServer, startServer } from '../../src/server';
 import { closeServices, openServices, Services } from '../../src/services';
