@@ -1,5 +1,5 @@
 import pino, { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { PaxConfig } from './config';
 import { Principal } from './auth/principal';
 import { TokenVerifier } from './auth/jwt';
@@ -27,8 +27,12 @@ export interface Services {
 }
 
 /** Opens the database (running migrations when configured) and wires the services. */
-export async function openServices(config: PaxConfig, log: Logger = pino({ level: config.logLevel })): Promise<Services> {
-  const db = createDataSource(config.databaseUrl, { poolSize: config.dbPoolSize });
+export async function openServices(
+  config: PaxConfig,
+  log: Logger = pino({ level: config.logLevel }),
+  queryLogger?: TypeOrmLogger,
+): Promise<Services> {
+  const db = createDataSource(config.databaseUrl, { poolSize: config.dbPoolSize, logger: queryLogger });
   await db.initialize();
   if (config.migrateOnStart) {
     const applied = await db.runMigrations({ transaction: 'each' });

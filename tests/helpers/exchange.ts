@@ -9,6 +9,7 @@ import { PartnerKind, Platform } from '../../src/common/enums';
 import { buildPaxSchema } from '../../src/schema';
 import { PaxServer, startServer } from '../../src/server';
 import { closeServices, openServices, Services } from '../../src/services';
+import { QueryCounter } from '../../src/db/query-counter';
 import { PartnerView } from '../../src/modules/partners/partner.types';
 
 export const TEST_SECRET = 'test-secret-for-pax-only-0123456789abcdef';
@@ -34,6 +35,8 @@ export interface TestExchange {
   config: PaxConfig;
   services: Services;
   server: PaxServer;
+  /** Counts every SQL statement the server runs. */
+  queries: QueryCounter;
   partners: Record<'pta' | 'moi' | 'x' | 'meta' | 'telegram' | 'ofcom', PartnerView>;
   token(partner: string, roles: Role[] | Role, sub?: string): string;
   gql<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
@@ -56,7 +59,8 @@ export async function startExchange(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const services = await openServices(config);
+  const queries = new QueryCounter();
+  const services = await openServices(config, undefined, queries);
   const add = (slug: string, kind: PartnerKind, platforms?: Platform[]) => services.partners.add({ slug, kind, platforms });
   const partners = {
     pta: await add('pta', PartnerKind.AGENCY),
@@ -83,6 +87,7 @@ export async function startExchange(env: Record<string, string> = {}): Promise<T
     config,
     services,
     server,
+    queries,
     partners,
     wsClient,
     token: (partner, roles, sub = `${partner}-user`) =>
