@@ -9,7 +9,7 @@ export interface DataSourceOptions {
   logger?: Logger;
 }
 
-/** `sqlite:./data/pax.sqlite`, `sqlite::memory:` or `postgres://…`. Schema comes from migrations only. */
+/** `sqlite:./data/pax.sqlite`, `sqlite::memory:` or `postgres://…[?schema=name]`. Tables come from migrations only. */
 export function createDataSource(databaseUrl: string, options: DataSourceOptions = {}): DataSource {
   const common = {
     entities: ENTITIES,
@@ -33,7 +33,17 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
     });
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    return new DataSource({ ...common, type: 'postgres', url: databaseUrl, extra: { max: options.poolSize ?? 10 } });
+    // `?schema=name` keeps PAX in its own schema (the test suites use one per server).
+    const url = new URL(databaseUrl);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    return new DataSource({
+      ...common,
+      type: 'postgres',
+      url: url.toString(),
+      schema,
+      extra: { max: options.poolSize ?? 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) },
+    });
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${databaseUrl.split(':')[0]}:…)`);
 }

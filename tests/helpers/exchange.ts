@@ -10,6 +10,7 @@ import { buildPaxSchema } from '../../src/schema';
 import { PaxServer, startServer } from '../../src/server';
 import { closeServices, openServices, Services } from '../../src/services';
 import { QueryCounter } from '../../src/db/query-counter';
+import { createSchema } from './postgres';
 import { PartnerView } from '../../src/modules/partners/partner.types';
 
 export const TEST_SECRET = 'test-secret-for-pax-only-0123456789abcdef';
@@ -46,14 +47,17 @@ export interface TestExchange {
 }
 
 /**
- * Starts a real PAX server on port 0 over a fresh database (in-memory SQLite unless
- * PAX_TEST_DATABASE_URL says otherwise) with agencies pta and moi, platforms x (X), meta
- * (FACEBOOK, INSTAGRAM, WHATSAPP) and telegram (TELEGRAM), and the oversight body ofcom.
+ * Starts a real PAX server on port 0 over a fresh database: in-memory SQLite, or a new schema in
+ * the PostgreSQL database that PAX_TEST_DATABASE_URL names (see `npm run test:postgres`). It
+ * registers agencies pta and moi, platforms x (X), meta (FACEBOOK, INSTAGRAM, WHATSAPP) and
+ * telegram (TELEGRAM), and the oversight body ofcom.
  */
 export async function startExchange(env: Record<string, string> = {}): Promise<TestExchange> {
+  const runDatabase = process.env.PAX_TEST_DATABASE_URL ?? 'sqlite::memory:';
+  const schema = runDatabase.startsWith('postgres') ? await createSchema(runDatabase) : null;
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: process.env.PAX_TEST_DATABASE_URL ?? 'sqlite::memory:',
+    DATABASE_URL: schema?.url ?? runDatabase,
     PAX_JWT_SECRET: TEST_SECRET,
     PAX_SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',
@@ -156,6 +160,7 @@ export async function startExchange(env: Record<string, string> = {}): Promise<T
       await Promise.all(clients.map((c) => c.dispose()));
       await server.close();
       await closeServices(services);
+      await schema?.drop();
     },
   };
 }
