@@ -11,7 +11,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { Principal } from './auth/principal';
 import { formatPaxError } from './common/error-format';
-import { createContext, Services } from './services';
+import { createContext, readiness, Services } from './services';
+import { pinoHttp } from 'pino-http';
 import { PaxContext } from './context';
 
 export interface PaxServer {
@@ -42,6 +43,17 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
   const { config, log } = services;
   const app = express();
   app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const id = String(req.headers['x-request-id'] ?? crypto.randomUUID()).slice(0, 100);
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
   const httpServer = http.createServer(app);
   const protection = armor.protect();
 
@@ -74,6 +86,12 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
         const errors = validate(schema, document, [...specifiedRules, ...protection.validationRules]);
         return errors.length ? errors : undefined;
       },
+      onOperation: () => {
+        services.metrics.activeSubscriptions.inc();
+      },
+      onComplete: () => {
+        services.metrics.activeSubscriptions.dec();
+      },
       onNext: (ctx, _id, _payload, _args, result) => {
         if (!('errors' in result) || !result.errors) return result;
         return { ...result, errors: result.errors.map((e) => formatPaxError(e.toJSON(), e, log, 'ws')) };
@@ -90,6 +108,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
+      services.metrics.apolloPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
     ],
@@ -101,21 +120,19 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    try {
-      await services.db.query('SELECT 1');
-      res.json({ status: 'ready', database: 'up' });
-    } catch (error) {
-      log.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', database: 'down' });
-    }
+    const { ready, ...parts } = await readiness(services);
+    if (!ready) log.warn(parts, 'not ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', ...parts });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = String(req.headers['x-request-id'] ?? crypto.randomUUID()).slice(0, 100);
-        res.setHeader('x-request-id', requestId);
+      context: async ({ req }) => {
+        const requestId = String(req.id);
         let principal: Principal | null = null;
         try {
           const token = bearer(req.headers.authorization);

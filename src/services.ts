@@ -5,6 +5,8 @@ import { Principal } from './auth/principal';
 import { TokenVerifier } from './auth/jwt';
 import { createDataSource } from './db/data-source';
 import { createInMemoryEventBus, EventBus } from './events/event-bus';
+import { createRedisEventBus, RedisEventBus } from './events/redis-event-bus';
+import { PaxMetrics } from './observability/metrics';
 import { createLoaders } from './loaders';
 import { AccountService } from './modules/accounts/account.service';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
@@ -19,6 +21,9 @@ export interface Services {
   db: DataSource;
   log: Logger;
   events: EventBus;
+  /** Set when REDIS_URL is: the bus then spans instances. */
+  redis?: RedisEventBus;
+  metrics: PaxMetrics;
   tokens: TokenVerifier;
   partners: PartnerDirectory;
   organisations: OrganisationService;
@@ -38,7 +43,8 @@ export async function openServices(
     const applied = await db.runMigrations({ transaction: 'each' });
     if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
   }
-  const events = createInMemoryEventBus();
+  const redis = config.redisUrl ? createRedisEventBus(config.redisUrl, log) : undefined;
+  const events = redis?.bus ?? createInMemoryEventBus();
   const partners = new PartnerDirectory(db);
   const accounts = new AccountService(db);
   const idempotency = new IdempotencyService(db);
@@ -47,6 +53,8 @@ export async function openServices(
     db,
     log,
     events,
+    redis,
+    metrics: new PaxMetrics(db),
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
     organisations: new OrganisationService(db),
@@ -56,7 +64,18 @@ export async function openServices(
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  await services.redis?.close();
   if (services.db.isInitialized) await services.db.destroy();
+}
+
+/** What /readyz reports: the database, and Redis when it is configured. */
+export async function readiness(services: Services): Promise<{ ready: boolean; database: string; redis?: string }> {
+  const database = await services.db.query('SELECT 1').then(
+    () => 'up',
+    () => 'down',
+  );
+  const redis = services.redis ? ((await services.redis.isReady()) ? 'up' : 'down') : undefined;
+  return { ready: database === 'up' && redis !== 'down', database, ...(redis ? { redis } : {}) };
 }
 
 /** A request's context. Long-lived subscription contexts pass `cache: false` to read fresh rows. */

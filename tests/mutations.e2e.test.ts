@@ -1,5 +1,6 @@
 import { useCasework, CREATE, DESIGNATE, FLAG, UPDATE } from './helpers/casework';
 import { errorCode } from './helpers/exchange';
+import { TRANSITIONS } from '../src/modules/takedowns/state-machine';
 
 describe('mutations: bad input, optimistic locking and idempotent retries', () => {
   const t = useCasework();
@@ -107,6 +108,35 @@ describe('mutations: bad input, optimistic locking and idempotent retries', () =
     for (const r of results.filter((r) => r.errors)) expect(['CONFLICT', 'INVALID_TRANSITION']).toContain(errorCode(r));
     const now = await t.cw.ok(t.cw.xReviewer, `query($id: ID!) { takedownRequest(id: $id) { version history { sequence } } }`, { id: submitted.id });
     expect(now.takedownRequest).toEqual({ version: 2, history: [{ sequence: 0 }, { sequence: 1 }, { sequence: 2 }] });
+  });
+
+  it('a storm of parallel transitions on one request leaves a gapless history of legal moves', async () => {
+    const request = await t.cw.requestAt('SUBMITTED');
+    const moves: [string, Record<string, unknown>][] = [
+      [t.cw.xReviewer, { status: 'ACKNOWLEDGED' }],
+      [t.cw.xReviewer, { status: 'ACTIONED', action: 'CONTENT_REMOVED' }],
+      [t.cw.xReviewer, { status: 'REJECTED', reasonCode: 'NO_VIOLATION' }],
+      [t.cw.xReviewer, { status: 'INFO_REQUESTED', reasonCode: 'MANIFEST_ERROR' }],
+      [t.cw.xReviewer, { status: 'REINSTATED' }],
+      [t.cw.supervisor, { status: 'ESCALATED' }],
+      [t.cw.supervisor, { status: 'SUBMITTED', note: 'clarified' }],
+      [t.cw.supervisor, { status: 'CLOSED' }],
+    ];
+    const storm = Array.from({ length: 48 }, (_, i) => moves[i % moves.length]);
+    const results = await Promise.all(
+      storm.map(([token, input]) => t.exchange.gql(token, UPDATE, { input: { id: request.id, ...input } })),
+    );
+    const codes = results.map((r) => (r.errors ? errorCode(r) : 'OK'));
+    expect(codes.filter((c) => !['OK', 'CONFLICT', 'INVALID_TRANSITION'].includes(c as string))).toEqual([]);
+    const final = (await t.cw.ok(t.cw.supervisor, `query($id: ID!) { takedownRequest(id: $id) { status version history { sequence fromStatus toStatus } } }`, { id: request.id })).takedownRequest;
+    expect(final.version).toBe(1 + codes.filter((c) => c === 'OK').length);
+    expect(final.history.map((h: { sequence: number }) => h.sequence)).toEqual(Array.from({ length: final.version + 1 }, (_, i) => i));
+    for (let i = 1; i < final.history.length; i++) {
+      const entry = final.history[i];
+      expect(entry.fromStatus).toBe(final.history[i - 1].toStatus);
+      expect(TRANSITIONS.some((edge) => edge.to === entry.toStatus && edge.from.includes(entry.fromStatus))).toBe(true);
+    }
+    expect(final.status).toBe(final.history.at(-1).toStatus);
   });
 
   it('a retried createTakedownRequest with the same idempotencyKey returns the first request, once', async () => {
