@@ -105,6 +105,8 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // pax serve owns SIGTERM: it drains HTTP and WebSockets, then closes the pools.
+    stopOnTerminationSignals: false,
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,

@@ -16,16 +16,21 @@ export interface RedisEventBus {
  * ioredis reconnects by itself; while Redis is away, publishing fails and is logged (the change is
  * committed and in the history; only the live push is lost), and subscriptions resume on reconnect.
  */
+const redactedUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+
 export function createRedisEventBus(url: string, log: Logger): RedisEventBus {
   const options = { maxRetriesPerRequest: 1, connectTimeout: 2000 };
   const publisher = new Redis(url, { ...options, connectionName: 'pax-publish' });
   const subscriber = new Redis(url, { ...options, connectionName: 'pax-subscribe' });
+  let closing = false;
   for (const [name, client] of [['publish', publisher], ['subscribe', subscriber]] as const) {
     let down = false;
-    client.on('error', (error: Error) => {
-      if (!down) log.error({ err: error, redis: name }, 'Redis is unreachable; live events are not delivered until it is back');
+    const lost = (error?: Error) => {
+      if (!down && !closing) log.error({ err: error, redis: name, url: redactedUrl(url) }, 'Redis is unreachable; live events are not delivered until it is back');
       down = true;
-    });
+    };
+    client.on('error', lost);
+    client.on('close', () => lost());
     client.on('ready', () => {
       if (down) log.info({ redis: name }, 'Redis is back');
       down = false;
@@ -49,6 +54,7 @@ export function createRedisEventBus(url: string, log: Logger): RedisEventBus {
       return (await publisher.ping().catch(() => null)) === 'PONG';
     },
     async close() {
+      closing = true;
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
       publisher.disconnect();
       subscriber.disconnect();

@@ -80,7 +80,7 @@ export async function startExchange(env: Record<string, string> = {}): Promise<T
   const clients: Client[] = [];
 
   const wsClient = (connectionParams: Record<string, unknown>) => {
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+    const client = graphqlWsClient(wsUrl, connectionParams);
     clients.push(client);
     return client;
   };
@@ -96,66 +96,8 @@ export async function startExchange(env: Record<string, string> = {}): Promise<T
     wsClient,
     token: (partner, roles, sub = `${partner}-user`) =>
       signDevToken(config.jwt, { partner, roles: Array.isArray(roles) ? roles : [roles], sub, ttl: '1h' }),
-    async gql(token, query, variables) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLResponse;
-    },
-    async subscribe(token, query, variables) {
-      const client = wsClient({ authorization: `Bearer ${token}` });
-      const events: any[] = [];
-      const errors: unknown[] = [];
-      let waiter: (() => void) | null = null;
-      let acknowledged!: () => void;
-      const ready = new Promise<void>((resolve) => (acknowledged = resolve));
-      client.on('connected', () => acknowledged());
-      const unsubscribe = client.subscribe(
-        { query, variables },
-        {
-          next: (value) => {
-            events.push(value.data ?? value);
-            if (value.errors) errors.push(value.errors);
-            waiter?.();
-          },
-          error: (error) => {
-            errors.push(error);
-            waiter?.();
-          },
-          complete: () => undefined,
-        },
-      );
-      await ready;
-      // The subscribe message is sent right after the ack; give the server a moment to register it.
-      await new Promise((r) => setTimeout(r, 100));
-      let consumed = 0;
-      return {
-        events,
-        errors,
-        async next(timeoutMs = 5000) {
-          const deadline = Date.now() + timeoutMs;
-          while (events.length <= consumed) {
-            if (errors.length) throw new Error(`subscription failed: ${JSON.stringify(errors)}`);
-            if (Date.now() > deadline) throw new Error('no subscription event arrived in time');
-            await new Promise<void>((resolve) => {
-              waiter = resolve;
-              setTimeout(resolve, 50);
-            });
-          }
-          return events[consumed++];
-        },
-        async settle(ms = 400) {
-          await new Promise((r) => setTimeout(r, ms));
-          return events.slice(consumed);
-        },
-        async close() {
-          unsubscribe();
-          await client.dispose();
-        },
-      };
-    },
+    gql: (token, query, variables) => postGraphQL(url, token, query, variables),
+    subscribe: (token, query, variables) => openSubscription(wsClient({ authorization: `Bearer ${token}` }), query, variables),
     async close() {
       await Promise.all(clients.map((c) => c.dispose()));
       await server.close();
@@ -171,3 +113,74 @@ export function signRaw(claims: Record<string, unknown>, options: jwt.SignOption
 }
 
 export const errorCode = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
+
+export async function postGraphQL<T = any>(
+  url: string,
+  token: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<T>;
+}
+
+export function graphqlWsClient(wsUrl: string, connectionParams: Record<string, unknown>): Client {
+  return createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+}
+
+/** Subscribes once the server has acknowledged the connection, and collects what arrives. */
+export async function openSubscription<T = any>(client: Client, query: string, variables?: Record<string, unknown>): Promise<LiveSubscription<T>> {
+  const events: any[] = [];
+  const errors: unknown[] = [];
+  let waiter: (() => void) | null = null;
+  let acknowledged!: () => void;
+  const ready = new Promise<void>((resolve) => (acknowledged = resolve));
+  client.on('connected', () => acknowledged());
+  const unsubscribe = client.subscribe(
+    { query, variables },
+    {
+      next: (value) => {
+        events.push(value.data ?? value);
+        if (value.errors) errors.push(value.errors);
+        waiter?.();
+      },
+      error: (error) => {
+        errors.push(error);
+        waiter?.();
+      },
+      complete: () => undefined,
+    },
+  );
+  await ready;
+  // The subscribe message follows the acknowledgement; give the server a moment to register it.
+  await new Promise((r) => setTimeout(r, 100));
+  let consumed = 0;
+  return {
+    events,
+    errors,
+    async next(timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (events.length <= consumed) {
+        if (errors.length) throw new Error(`subscription failed: ${JSON.stringify(errors)}`);
+        if (Date.now() > deadline) throw new Error('no subscription event arrived in time');
+        await new Promise<void>((resolve) => {
+          waiter = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+      return events[consumed++];
+    },
+    async settle(ms = 400) {
+      await new Promise((r) => setTimeout(r, ms));
+      return events.slice(consumed);
+    },
+    async close() {
+      unsubscribe();
+      await client.dispose();
+    },
+  };
+}
