@@ -1,4 +1,5 @@
 import { ExchangeCore1763884800000 } from './1763884800000-ExchangeCore';
+import { QueueIndexes1763971200000 } from './1763971200000-QueueIndexes';
 
 /** Listed by hand so the same list works from TypeScript (tests) and compiled JavaScript. */
-export const MIGRATIONS = [ExchangeCore1763884800000];
+export const MIGRATIONS = [ExchangeCore1763884800000, QueueIndexes1763971200000];

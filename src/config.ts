@@ -22,6 +22,8 @@ export interface PaxConfig {
   redisUrl?: string;
   jwt: JwtConfig;
   sla: SlaPolicy;
+  /** How long a partner lookup is reused; deactivation through another instance takes this long. */
+  partnerCacheSeconds: number;
   migrateOnStart: boolean;
   seedDemoWhenEmpty: boolean;
   logLevel: string;
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaxConfig {
     redisUrl: env.REDIS_URL || undefined,
     jwt: jwtConfigFromEnv(env, production, databaseUrl),
     sla: env.PAX_SLA_POLICY ? parseSlaPolicy(env.PAX_SLA_POLICY) : DEFAULT_SLA_POLICY,
+    partnerCacheSeconds: Number(env.PAX_PARTNER_CACHE_SECONDS ?? 5),
     migrateOnStart: bool(env.PAX_MIGRATE_ON_START, true),
     seedDemoWhenEmpty: !production && bool(env.PAX_SEED_DEMO, true),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),

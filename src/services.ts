@@ -4,6 +4,7 @@ import { PaxConfig } from './config';
 import { Principal } from './auth/principal';
 import { TokenVerifier } from './auth/jwt';
 import { createDataSource } from './db/data-source';
+import { refreshPlannerStatistics } from './db/dialect';
 import { createInMemoryEventBus, EventBus } from './events/event-bus';
 import { createRedisEventBus, RedisEventBus } from './events/redis-event-bus';
 import { PaxMetrics } from './observability/metrics';
@@ -24,6 +25,7 @@ export interface Services {
   /** Set when REDIS_URL is: the bus then spans instances. */
   redis?: RedisEventBus;
   metrics: PaxMetrics;
+  statisticsTimer: NodeJS.Timeout;
   tokens: TokenVerifier;
   partners: PartnerDirectory;
   organisations: OrganisationService;
@@ -43,9 +45,12 @@ export async function openServices(
     const applied = await db.runMigrations({ transaction: 'each' });
     if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
   }
+  await refreshPlannerStatistics(db);
+  const statisticsTimer = setInterval(() => void refreshPlannerStatistics(db).catch((err) => log.warn({ err }, 'PRAGMA optimize failed')), 3_600_000);
+  statisticsTimer.unref();
   const redis = config.redisUrl ? createRedisEventBus(config.redisUrl, log) : undefined;
   const events = redis?.bus ?? createInMemoryEventBus();
-  const partners = new PartnerDirectory(db);
+  const partners = new PartnerDirectory(db, config.partnerCacheSeconds);
   const accounts = new AccountService(db);
   const idempotency = new IdempotencyService(db);
   return {
@@ -55,6 +60,7 @@ export async function openServices(
     events,
     redis,
     metrics: new PaxMetrics(db),
+    statisticsTimer,
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
     organisations: new OrganisationService(db),
@@ -64,6 +70,7 @@ export async function openServices(
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  clearInterval(services.statisticsTimer);
   await services.redis?.close();
   if (services.db.isInitialized) await services.db.destroy();
 }

@@ -75,16 +75,23 @@ export function scopeAccounts<T extends ObjectLiteral>(
   if (isPlatformCaseworker(p)) {
     if (p.platforms.length === 0) return nothing(query);
     const platforms = param('platforms');
-    const requests = query
+    // Correlated by key at every level, so both engines walk from the account to its requests
+    // through indexes instead of from all of the platform's requests to the account.
+    const addressed = query
+      .subQuery()
+      .select('1')
+      .from(TakedownRequest, 'scope_tr')
+      .where('scope_tr.id = scope_tra.takedownRequestId');
+    scopeTakedownRequests(addressed, 'scope_tr', p);
+    const named = query
       .subQuery()
       .select('1')
       .from(TakedownRequestAccount, 'scope_tra')
-      .innerJoin(TakedownRequest, 'scope_tr', 'scope_tr.id = scope_tra.takedownRequestId')
-      .where(`scope_tra.accountId = ${alias}.id`);
-    scopeTakedownRequests(requests, 'scope_tr', p);
+      .where(`scope_tra.accountId = ${alias}.id`)
+      .andWhere(`EXISTS ${addressed.getQuery()}`, addressed.getParameters());
     return query
       .andWhere(`${alias}.platform IN (:...${platforms})`, { [platforms]: p.platforms })
-      .andWhere(`EXISTS ${requests.getQuery()}`, requests.getParameters());
+      .andWhere(`EXISTS ${named.getQuery()}`, named.getParameters());
   }
   return nothing(query);
 }
@@ -95,9 +102,9 @@ export function scopeEvidence<T extends ObjectLiteral>(
   alias: string,
   p: Principal,
 ): SelectQueryBuilder<T> {
-  const accounts = query.subQuery().select('scope_acc.id').from(Account, 'scope_acc');
+  const accounts = query.subQuery().select('1').from(Account, 'scope_acc').where(`scope_acc.id = ${alias}.accountId`);
   scopeAccounts(accounts, 'scope_acc', p);
-  query.andWhere(`${alias}.accountId IN ${accounts.getQuery()}`, accounts.getParameters());
+  query.andWhere(`EXISTS ${accounts.getQuery()}`, accounts.getParameters());
   if (!seesAgencyInternals(p)) {
     const shareable = param('shareable');
     query.andWhere(`${alias}.classification = :${shareable}`, { [shareable]: Classification.SHAREABLE });
@@ -111,9 +118,9 @@ export function scopeStatusHistory<T extends ObjectLiteral>(
   alias: string,
   p: Principal,
 ): SelectQueryBuilder<T> {
-  const requests = query.subQuery().select('scope_req.id').from(TakedownRequest, 'scope_req');
+  const requests = query.subQuery().select('1').from(TakedownRequest, 'scope_req').where(`scope_req.id = ${alias}.takedownRequestId`);
   scopeTakedownRequests(requests, 'scope_req', p);
-  return query.andWhere(`${alias}.takedownRequestId IN ${requests.getQuery()}`, requests.getParameters());
+  return query.andWhere(`EXISTS ${requests.getQuery()}`, requests.getParameters());
 }
 
 /** A field only agencies may read, such as internalNotes or distribution. */

@@ -1,3 +1,4 @@
+import crypto, { KeyObject } from 'node:crypto';
 import jwt, { JwtPayload } from 'jsonwebtoken';
 import { JwtConfig } from '../config';
 import { unauthenticated } from '../common/errors';
@@ -12,13 +13,22 @@ const KNOWN_ROLES = new Set<string>(Object.values(Role));
  * message that says what to fix, never which partner or role exists.
  */
 export class TokenVerifier {
+  /** Built once: jsonwebtoken would otherwise parse the key on every request. */
+  private readonly key: KeyObject | null;
+
   constructor(
     private readonly config: JwtConfig,
     private readonly partners: PartnerDirectory,
-  ) {}
+  ) {
+    this.key = config.publicKey
+      ? crypto.createPublicKey(config.publicKey)
+      : config.secret
+        ? crypto.createSecretKey(Buffer.from(config.secret))
+        : null;
+  }
 
   async verify(token: string): Promise<Principal> {
-    const key = this.config.publicKey ?? this.config.secret;
+    const key = this.key;
     if (!key) throw unauthenticated('token verification is not configured');
     let claims: JwtPayload;
     try {

@@ -35,3 +35,14 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = e.driverError?.code ?? e.code ?? '';
   return code === '23505' || code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || code.startsWith('SQLITE_CONSTRAINT_UNIQUE');
 }
+
+/**
+ * Keeps the query planner's statistics current. Without them SQLite guesses that any indexed
+ * column is selective and can pick a scan of half the accounts table over a primary-key lookup.
+ * PostgreSQL's autovacuum already does this.
+ */
+export async function refreshPlannerStatistics(db: DataSource): Promise<void> {
+  if (engineOf(db) !== 'sqlite') return;
+  await db.query('PRAGMA analysis_limit = 1000');
+  await db.query('PRAGMA optimize = 0x10002');
+}

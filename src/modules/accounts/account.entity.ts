@@ -5,7 +5,7 @@ import { Classification, Distribution, Platform } from '../../common/enums';
 /** An account on a platform that an agency flagged as run by a proscribed organisation. */
 @Entity('accounts')
 @Index(['platform', 'handleKey'])
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Account {
   @Field(() => ID)
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -71,7 +71,7 @@ export class AccountOrganisation {
 
 /** An item of evidence about an account. Platforms see SHAREABLE items of their own requests. */
 @Entity('evidence_items')
-@ObjectType('EvidenceItem')
+@ObjectType('EvidenceItem', { simpleResolvers: true })
 export class EvidenceItem {
   @Field(() => ID)
   @PrimaryColumn({ type: 'varchar', length: 36 })

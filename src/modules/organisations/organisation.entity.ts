@@ -5,7 +5,7 @@ import { Authority } from '../../common/enums';
 
 /** A proscribed organisation. Public reference data; only `internalNotes` is agency-only. */
 @Entity('organisations')
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Organisation {
   @Field(() => ID)
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -37,7 +37,7 @@ export class Organisation {
 }
 
 @Entity('designations')
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Designation {
   @Field(() => ID)
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DataSource, In } from 'typeorm';
 import { PartnerKind, Platform } from '../../common/enums';
 import { newId } from '../../common/ids';
@@ -14,13 +15,29 @@ export interface PartnerInput {
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** Reads and registers partners. Partners are public reference data, so no access policy applies. */
+/**
+ * Reads and registers partners. Partners are public reference data, so no access policy applies.
+ * Every request and every subscription delivery resolves its partner, so lookups are cached for
+ * `cacheSeconds`: a partner deactivated here takes effect at once, one deactivated through
+ * another instance within that time.
+ */
 export class PartnerDirectory {
-  constructor(private readonly db: DataSource) {}
+  private readonly bySlug: LRUCache<string, { partner: PartnerView | null }>;
+
+  constructor(
+    private readonly db: DataSource,
+    cacheSeconds = 5,
+  ) {
+    this.bySlug = new LRUCache({ max: 10_000, ttl: Math.max(1, cacheSeconds * 1000) });
+  }
 
   async findActiveBySlug(slug: string): Promise<PartnerView | null> {
-    const partner = await this.db.getRepository(Partner).findOneBy({ slug, active: true });
-    return partner ? (await this.views([partner]))[0] : null;
+    const cached = this.bySlug.get(slug);
+    if (cached) return cached.partner;
+    const row = await this.db.getRepository(Partner).findOneBy({ slug, active: true });
+    const partner = row ? (await this.views([row]))[0] : null;
+    this.bySlug.set(slug, { partner });
+    return partner;
   }
 
   async findByIds(ids: readonly string[]): Promise<PartnerView[]> {
@@ -53,12 +70,14 @@ export class PartnerDirectory {
       });
       await em.insert(Partner, partner);
       for (const platform of platforms) await em.insert(PartnerPlatform, { platform, partnerId: partner.id });
+      this.bySlug.delete(input.slug);
       return { id: partner.id, slug: partner.slug, name: partner.name, kind: partner.kind, platforms };
     });
   }
 
   async setActive(slug: string, active: boolean): Promise<void> {
     const result = await this.db.getRepository(Partner).update({ slug }, { active });
+    this.bySlug.delete(slug);
     if (!result.affected) throw new Error(`no partner ${slug}`);
   }
 

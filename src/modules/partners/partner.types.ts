@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { PartnerKind, Platform } from '../../common/enums';
 import { Role } from '../../auth/roles';
 
-@ObjectType('Partner', { description: 'The public face of a partner: who it is and what it operates.' })
+@ObjectType('Partner', { simpleResolvers: true, description: 'The public face of a partner: who it is and what it operates.' })
 export class PartnerView {
   @Field(() => ID)
   id: string;

@@ -18,7 +18,9 @@ export const CLOCK_RUNNING: readonly TakedownStatus[] = [
 
 @Entity('takedown_requests')
 @Index(['addressedPartnerId', 'status'])
-@ObjectType()
+@Index('IDX_takedown_requests_addressed_id', ['addressedPartnerId', 'id'])
+@Index('IDX_takedown_requests_originator_id', ['originatorPartnerId', 'id'])
+@ObjectType({ simpleResolvers: true })
 export class TakedownRequest {
   @Field(() => ID)
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -121,7 +123,7 @@ export class TakedownRequestOrganisation {
 /** One row per status change, append-only. `sequence` equals the request's version after it. */
 @Entity('takedown_status_history')
 @Unique(['takedownRequestId', 'sequence'])
-@ObjectType('StatusHistoryEntry')
+@ObjectType('StatusHistoryEntry', { simpleResolvers: true })
 export class StatusHistoryEntry {
   @Field(() => ID)
   @PrimaryColumn({ type: 'varchar', length: 36 })

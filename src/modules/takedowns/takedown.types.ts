@@ -12,7 +12,7 @@ import {
   TakedownStatus,
 } from './takedown.enums';
 
-@ObjectType({ description: 'The law a request relies on, e.g. PECA 2016 s.37 or EU 2021/784 art.3.' })
+@ObjectType({ simpleResolvers: true, description: 'The law a request relies on, e.g. PECA 2016 s.37 or EU 2021/784 art.3.' })
 export class LegalBasis {
   @Field()
   instrument: string;
