@@ -23,6 +23,13 @@ export const isAgencyCaseworker = (p: Principal) => p.partnerKind === PartnerKin
 export const isPlatformCaseworker = (p: Principal) =>
   p.partnerKind === PartnerKind.PLATFORM && hasAnyRole(p, PLATFORM_CASEWORK);
 
+/**
+ * Everything the scopes below read from a principal. Two principals with the same class see the
+ * same rows (only field-level details such as actor.sub depend on the person).
+ */
+export const visibilityClass = (p: Principal) =>
+  `${p.partnerId}|${p.partnerKind}|${[...p.platforms].sort().join(',')}|${[...p.roles].sort().join(',')}`;
+
 /** Internal notes, distribution and RESTRICTED items never leave the agencies. */
 export const seesAgencyInternals = (p: Principal) => isAgencyCaseworker(p);
 

@@ -1,6 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
-import { scopeTakedownRequests } from '../../access/policy';
+import { scopeTakedownRequests, visibilityClass } from '../../access/policy';
 import { Principal } from '../../auth/principal';
 import { Classification, Distribution } from '../../common/enums';
 import { badInput, conflict, notFound } from '../../common/errors';
@@ -32,6 +33,9 @@ import {
 } from './takedown.types';
 
 export class TakedownService {
+  /** Per-event reads shared by subscribers of one visibility class; kept for a few seconds. */
+  private readonly deliveries = new LRUCache<string, Promise<TakedownStatusEvent | null>>({ max: 10_000, ttl: 5_000 });
+
   constructor(
     private readonly db: DataSource,
     private readonly events: EventBus,
@@ -218,7 +222,19 @@ export class TakedownService {
     if (filter.platform && filter.platform !== event.platform) return null;
     if (filter.statuses?.length && !filter.statuses.includes(event.status)) return null;
     ctx.principal = refreshed;
-    const request = await this.find(refreshed, event.requestId);
+    // Every subscriber of the same partner and roles sees exactly the same rows, so one read per
+    // event and visibility class serves them all; redaction still runs per subscriber.
+    const key = `${event.entryId}|${visibilityClass(refreshed)}`;
+    let delivery = this.deliveries.get(key);
+    if (!delivery) {
+      delivery = this.readDelivery(refreshed, event);
+      this.deliveries.set(key, delivery);
+    }
+    return delivery;
+  }
+
+  private async readDelivery(principal: Principal, event: TakedownStatusChangedEvent): Promise<TakedownStatusEvent | null> {
+    const request = await this.find(principal, event.requestId);
     const entry = request ? await this.db.getRepository(StatusHistoryEntry).findOneBy({ id: event.entryId }) : null;
     return request && entry ? { request, entry } : null;
   }
