@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { DataSource, EntityTarget, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Principal } from './auth/principal';
 import { scopeAccounts, scopeEvidence, scopeStatusHistory, scopeTakedownRequests } from './access/policy';
 import { Account, AccountOrganisation, EvidenceItem } from './modules/accounts/account.entity';
@@ -23,9 +23,9 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 }
 
 /**
- * Per-request loaders for relations. Each batch is two statements at most (the link rows, then the
- * targets through the access policy), whatever the page size. Subscription contexts live long, so
- * they pass `cache: false` and every event reads fresh rows.
+ * Per-request loaders for relations. Each batch is one statement through the access policy,
+ * whatever the page size. Subscription contexts live long, so they pass `cache: false` and every
+ * event reads fresh rows.
  */
 export function createLoaders(db: DataSource, partners: PartnerDirectory, currentPrincipal: () => Principal | null, cache = true) {
   const options = { cache };
@@ -41,15 +41,18 @@ export function createLoaders(db: DataSource, partners: PartnerDirectory, curren
     return new DataLoader<string, T[]>(async (ownerIds) => {
       const principal = currentPrincipal();
       if (!principal) return ownerIds.map(() => []);
-      const links = await db.getRepository(link).findBy({ [ownerKey]: In([...new Set(ownerIds)]) } as never);
-      const targetIds = [...new Set(links.map((l) => l[targetKey] as string))];
-      const query = db.getRepository(target).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: targetIds }).orderBy('t.id');
-      const targets = targetIds.length ? await scope(query, 't', principal).getMany() : [];
-      const byId = new Map(targets.map((t) => [t.id, t]));
-      const linksByOwner = groupBy(links, (l) => l[ownerKey] as string);
-      return ownerIds.map((owner) =>
-        (linksByOwner.get(owner) ?? []).map((l) => byId.get(l[targetKey] as string)).filter((t): t is T => t !== undefined),
-      );
+      // One statement: the targets joined to their link rows, each raw row naming its owner.
+      const query = db
+        .getRepository(target)
+        .createQueryBuilder('t')
+        .innerJoin(link as () => L, 'l', `l.${targetKey} = t.id`)
+        .addSelect(`l.${ownerKey}`, 'link_owner')
+        .where(`l.${ownerKey} IN (:...owners)`, { owners: [...new Set(ownerIds)] })
+        .orderBy('t.id');
+      const { entities, raw } = await scope(query, 't', principal).getRawAndEntities();
+      const byId = new Map(entities.map((t) => [t.id, t]));
+      const groups = groupBy(raw as Record<string, string>[], (row) => row.link_owner);
+      return ownerIds.map((owner) => (groups.get(owner) ?? []).map((row) => byId.get(row.t_id)).filter((t): t is T => t !== undefined));
     }, options);
   }
 
