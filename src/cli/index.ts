@@ -11,6 +11,7 @@ import { createInMemoryEventBus } from '../events/event-bus';
 import { startServer } from '../server';
 import { closeServices, openServices } from '../services';
 import { DEMO_IDENTITIES, isEmpty, seedDemo } from './demo-seed';
+import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -126,6 +127,28 @@ program
     } finally {
       await closeServices(services);
     }
+  });
+
+program
+  .command('hash-image')
+  .description('print the PDQ hash of each image as "hex,quality,file", as Meta\'s reference hasher does')
+  .argument('<files...>', 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)')
+  .option('--dihedral', 'also print the hashes of the 7 rotations and flips, one line each')
+  .action(async (files: string[], options: { dihedral?: boolean }) => {
+    let failed = 0;
+    for (const file of files) {
+      try {
+        const result = await pdqFromImage(file);
+        say(`${result.hex},${result.quality},${file}`);
+        if (options.dihedral) {
+          for (const [variant, hex] of Object.entries(result.dihedral)) if (variant !== 'original') say(`${hex},${result.quality},${file}#${variant}`);
+        }
+      } catch (error) {
+        failed++;
+        process.stderr.write(`pax: cannot hash ${file}: ${(error as Error).message}\n`);
+      }
+    }
+    if (failed) process.exitCode = 1;
   });
 
 program

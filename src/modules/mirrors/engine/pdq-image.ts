@@ -1,0 +1,14 @@
+import sharp from 'sharp';
+import { pdqFromPixels, PdqResult } from './pdq';
+
+/** The reference hashers work on images no larger than 512 pixels a side. */
+const MAX_SIDE = 512;
+
+/** Decodes an image (file path or bytes) with sharp and hashes it with PDQ. */
+export async function pdqFromImage(input: string | Buffer): Promise<PdqResult> {
+  const image = sharp(input, { failOn: 'error' });
+  const { width = 0, height = 0 } = await image.metadata();
+  const resized = width > MAX_SIDE || height > MAX_SIDE ? image.resize(MAX_SIDE, MAX_SIDE, { fit: 'inside' }) : image;
+  const { data, info } = await resized.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return pdqFromPixels(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
+}
