@@ -1,0 +1,278 @@
+import { distance as levenshtein } from 'fastest-levenshtein';
+import PassjoinIndex from 'mnemonist/passjoin-index';
+import { PdqMultiIndex } from './mih';
+import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
+import { NameKeys, nameKeys } from './normalise';
+import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqDistance } from './pdq';
+import { extractLinks, lshBands, minhash, minhashSimilarity } from './text';
+
+/** A removed account as the index knows it: its public view plus the material to match on. */
+export interface RemovedAccount {
+  id: string;
+  platform: string;
+  handle: string;
+  displayName?: string | null;
+  bio?: string | null;
+  links?: string[];
+  /** PDQ of the avatar (hex) and its quality; hashes below quality 50 are ignored. */
+  avatarPdq?: string | null;
+  avatarQuality?: number | null;
+  organisationIds?: string[];
+  removedAt: Date;
+}
+
+/** An account to screen: a sign-up, or an account an agency flags. */
+export interface ScreeningSubject {
+  platform: string;
+  handle: string;
+  displayName?: string | null;
+  bio?: string | null;
+  links?: string[];
+  /** The avatar's PDQ hashes: the original first, then any rotations and flips to try. */
+  avatarPdq?: string[] | null;
+  avatarQuality?: number | null;
+  organisationIds?: string[];
+}
+
+export interface Signal {
+  feature: string;
+  value: number;
+  text: string;
+}
+
+export interface MirrorMatch {
+  account: RemovedAccount;
+  probability: number;
+  verdict: MirrorVerdict;
+  signals: Signal[];
+}
+
+interface Entry {
+  account: RemovedAccount;
+  handle: NameKeys;
+  name: NameKeys | null;
+  bio: Uint32Array | null;
+  links: string[];
+  avatar: string | null;
+}
+
+const MAX_CANDIDATES = 200;
+const DAY = 86_400_000;
+
+const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
+const compact = (key: string) => key.replace(/[^a-z0-9]/g, '');
+
+class MultiMap<K, V> {
+  private readonly map = new Map<K, Set<V>>();
+  add(key: K, value: V) {
+    const set = this.map.get(key);
+    if (set) set.add(value);
+    else this.map.set(key, new Set([value]));
+  }
+  delete(key: K, value: V) {
+    const set = this.map.get(key);
+    if (!set) return;
+    set.delete(value);
+    if (set.size === 0) this.map.delete(key);
+  }
+  get(key: K): Set<V> | undefined {
+    return this.map.get(key);
+  }
+  count(key: K): number {
+    return this.map.get(key)?.size ?? 0;
+  }
+}
+
+/**
+ * Every removed account, indexed so a screening finds its candidates without a scan: exact maps
+ * of name keys, a Passjoin edit-distance index of cores, multi-index hashing of avatars, LSH bands
+ * of bios and an inverted index of links. Candidates are scored by the shipped model.
+ */
+export class MirrorIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly exact = new MultiMap<string, string>();
+  private readonly shortCores = new PassjoinIndex<string>(levenshtein, 1);
+  private readonly longCores = new PassjoinIndex<string>(levenshtein, 2);
+  private readonly coreOwners = new MultiMap<string, string>();
+  private readonly avatars = new PdqMultiIndex<string>();
+  private readonly bands = new MultiMap<string, string>();
+  private readonly links = new MultiMap<string, string>();
+
+  constructor(private readonly model: ModelWeights = SHIPPED_WEIGHTS) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  add(account: RemovedAccount): void {
+    this.remove(account.id);
+    const entry = prepare(account);
+    this.entries.set(account.id, entry);
+    for (const key of exactKeys(entry.handle, entry.name)) this.exact.add(key, account.id);
+    if (entry.handle.core.length >= 3) {
+      if (this.coreOwners.count(entry.handle.core) === 0) (entry.handle.core.length < 6 ? this.shortCores : this.longCores).add(entry.handle.core);
+      this.coreOwners.add(entry.handle.core, account.id);
+    }
+    if (entry.avatar) this.avatars.add(account.id, entry.avatar);
+    if (entry.bio) for (const band of lshBands(entry.bio)) this.bands.add(band, account.id);
+    for (const link of entry.links) this.links.add(link, account.id);
+  }
+
+  /** Forgets an account (reinstated). The Passjoin index keeps the core string; lookups skip it. */
+  remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    for (const key of exactKeys(entry.handle, entry.name)) this.exact.delete(key, id);
+    this.coreOwners.delete(entry.handle.core, id);
+    this.avatars.remove(id);
+    if (entry.bio) for (const band of lshBands(entry.bio)) this.bands.delete(band, id);
+    for (const link of entry.links) this.links.delete(link, id);
+  }
+
+  /** The best matches above `minProbability`, most likely first. */
+  screen(subject: ScreeningSubject, options: { limit?: number; minProbability?: number } = {}): MirrorMatch[] {
+    const query = prepareSubject(subject);
+    return this.rank(query, this.candidates(query), options);
+  }
+
+  /** Candidate ids from every index, most-hit first; no scan of the whole index. */
+  candidates(query: PreparedSubject): string[] {
+    const hits = new Map<string, number>();
+    const hit = (ids: Iterable<string> | undefined, weight = 1) => {
+      for (const id of ids ?? []) hits.set(id, (hits.get(id) ?? 0) + weight);
+    };
+    for (const key of exactKeys(query.handle, query.name)) hit(this.exact.get(key), 3);
+    if (query.handle.core.length >= 3) {
+      for (const core of this.shortCores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
+      for (const core of this.longCores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
+    }
+    if (query.avatars.length) hit(this.avatars.search(query.avatars).keys(), 3);
+    if (query.bio) for (const band of lshBands(query.bio)) hit(this.bands.get(band));
+    for (const link of query.links) hit(this.links.get(link), 3);
+    return [...hits.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES).map(([id]) => id);
+  }
+
+  /** The same scoring over every indexed account: the baseline the index is measured against. */
+  screenBruteForce(subject: ScreeningSubject, options: { limit?: number; minProbability?: number } = {}): MirrorMatch[] {
+    return this.rank(prepareSubject(subject), [...this.entries.keys()], options);
+  }
+
+  private rank(query: PreparedSubject, ids: string[], options: { limit?: number; minProbability?: number }): MirrorMatch[] {
+    const limit = options.limit ?? 5;
+    const floor = options.minProbability ?? 0.05;
+    const matches: MirrorMatch[] = [];
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      const { features, signals } = this.compare(query, entry);
+      const p = probability(features, this.model);
+      if (p >= floor) matches.push({ account: entry.account, probability: p, verdict: verdictOf(p), signals });
+    }
+    return matches.sort((a, b) => b.probability - a.probability).slice(0, limit);
+  }
+
+  /** The features of one pair, and the human-readable signals behind them. */
+  compare(query: PreparedSubject, entry: Entry): { features: FeatureVector; signals: Signal[] } {
+    const account = entry.account;
+    const where = `@${account.handle} (${account.platform}, removed ${account.removedAt.toISOString().slice(0, 10)})`;
+    const signals: Signal[] = [];
+    const visual = similarity(compact(query.handle.visual), compact(entry.handle.visual));
+    const core = similarity(query.handle.core, entry.handle.core);
+    const coreExact = query.handle.core.length >= 3 && query.handle.core === entry.handle.core ? 1 : 0;
+    const consonants = query.handle.consonants.length >= 3 ? similarity(query.handle.consonants, entry.handle.consonants) : 0;
+    const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
+    const owners = Math.max(1, this.coreOwners.count(entry.handle.core));
+    const rarity = Math.min(1, entry.handle.core.length / 8) / (1 + Math.log2(owners));
+    let pdq = 0;
+    if (entry.avatar && query.avatars.length) {
+      const distance = Math.min(...query.avatars.map((hex) => pdqDistance(hex, entry.avatar!)));
+      if (distance <= 64) {
+        pdq = 1 - distance / 64;
+        if (distance <= PDQ_MATCH_DISTANCE) signals.push({ feature: 'avatar_pdq', value: pdq, text: `avatar PDQ distance ${distance} to ${where}` });
+      }
+    }
+    const bio = minhashSimilarity(query.bio, entry.bio);
+    const shared = query.links.filter((l) => entry.links.includes(l));
+    const sameOrganisation = query.organisationIds.some((o) => account.organisationIds?.includes(o)) ? 1 : 0;
+    const ageDays = Math.max(0, (Date.now() - account.removedAt.getTime()) / DAY);
+    if (coreExact) signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} has the same core "${entry.handle.core}" as ${where}` });
+    else if (visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${visual.toFixed(2)})` });
+    if (!coreExact && consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: consonants, text: `handle sounds like ${where} (consonants ${query.handle.consonants} ~ ${entry.handle.consonants})` });
+    if (name >= 0.8) signals.push({ feature: 'name_sim', value: name, text: `display name "${query.raw.displayName}" matches "${account.displayName}" of ${where}` });
+    if (bio >= 0.3) signals.push({ feature: 'bio_sim', value: bio, text: `bio ${(bio * 100).toFixed(0)}% similar to ${where}` });
+    if (shared.length) signals.push({ feature: 'shared_links', value: shared.length, text: `shares ${shared.join(', ')} with ${where}` });
+    if (sameOrganisation) signals.push({ feature: 'same_organisation', value: 1, text: `linked to the same organisation as ${where}` });
+    return {
+      features: {
+        handle_visual_sim: visual,
+        handle_core_sim: core,
+        handle_core_exact: coreExact,
+        handle_consonant_sim: consonants,
+        name_sim: name,
+        name_rarity: rarity * Math.max(core, visual),
+        avatar_pdq: pdq,
+        bio_sim: bio,
+        shared_links: Math.min(1, shared.length / 2),
+        same_organisation: sameOrganisation,
+        recency: Math.exp(-ageDays / 60),
+        same_platform: query.raw.platform === account.platform ? 1 : 0,
+      },
+      signals,
+    };
+  }
+
+  /** For training and evaluation: the features of a subject against one indexed account. */
+  featuresOf(subject: ScreeningSubject, id: string): FeatureVector | null {
+    const entry = this.entries.get(id);
+    return entry ? this.compare(prepareSubject(subject), entry).features : null;
+  }
+}
+
+export interface PreparedSubject {
+  raw: ScreeningSubject;
+  handle: NameKeys;
+  name: NameKeys | null;
+  bio: Uint32Array | null;
+  links: string[];
+  avatars: string[];
+  organisationIds: string[];
+}
+
+function prepare(account: RemovedAccount): Entry {
+  const usable = account.avatarPdq && isPdqHex(account.avatarPdq) && (account.avatarQuality ?? 100) >= PDQ_MIN_QUALITY;
+  return {
+    account,
+    handle: nameKeys(account.handle),
+    name: account.displayName ? nameKeys(account.displayName) : null,
+    bio: account.bio ? minhash(account.bio) : null,
+    links: extractLinks([account.bio, ...(account.links ?? [])]),
+    avatar: usable ? account.avatarPdq!.toLowerCase() : null,
+  };
+}
+
+export function prepareSubject(subject: ScreeningSubject): PreparedSubject {
+  const usable = (subject.avatarQuality ?? 100) >= PDQ_MIN_QUALITY;
+  return {
+    raw: subject,
+    handle: nameKeys(subject.handle),
+    name: subject.displayName ? nameKeys(subject.displayName) : null,
+    bio: subject.bio ? minhash(subject.bio) : null,
+    links: extractLinks([subject.bio, ...(subject.links ?? [])]),
+    avatars: usable ? (subject.avatarPdq ?? []).filter(isPdqHex).map((h) => h.toLowerCase()) : [],
+    organisationIds: subject.organisationIds ?? [],
+  };
+}
+
+function exactKeys(handle: NameKeys, name: NameKeys | null): string[] {
+  const keys = [`v:${compact(handle.visual)}`];
+  if (handle.core.length >= 3) keys.push(`c:${handle.core}`);
+  if (handle.consonants.length >= 4) keys.push(`k:${handle.consonants}`);
+  if (name && name.core.length >= 3) keys.push(`c:${name.core}`);
+  if (name && name.consonants.length >= 4) keys.push(`k:${name.consonants}`);
+  return keys;
+}

@@ -1,0 +1,114 @@
+import { transliterate } from 'transliteration';
+import confusables from 'unhomoglyph/data.json';
+
+/**
+ * Name normalisation for mirror detection. Each step undoes one evasion family:
+ *   NFKC                       fullwidth and compatibility forms (ｔｔｐ, ①)
+ *   strip format controls      zero-width joiners and bidi overrides hidden in a handle
+ *   TR39 confusable skeleton   homoglyphs across scripts (Cyrillic ттр, rn for m), from the
+ *                              Unicode confusables data that the unhomoglyph package ships
+ *   transliteration            Arabic-script (Urdu, Pashto, Arabic) and Cyrillic names to Latin
+ *   leetspeak folding          digits and symbols standing for letters (TTP_MED1A)
+ * and derives the keys the index looks names up by.
+ */
+
+const FORMAT_CONTROLS = /[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu;
+const SEPARATORS = /[^a-z0-9]+/g;
+
+/** The Latin small capitals (ᴛ is the TR39 prototype of Cyrillic т); a case variant, folded to a–z. */
+const SMALL_CAPITALS = 'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ';
+
+/** Arabic-script letter variants that Urdu and Persian use, unified before transliteration. */
+const ARABIC_VARIANTS: Record<string, string> = { 'ک': 'ك', 'ی': 'ي', 'ى': 'ي', 'ہ': 'ه', 'ھ': 'ه', 'ۃ': 'ة', 'گ': 'ك' };
+
+/** Characters that stand for letters in leetspeak, folded to one representative each. */
+const LEET: Record<string, string> = {
+  '0': 'o', '1': 'i', '!': 'i', '|': 'i', 'l': 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't', '+': 't', '8': 'b', '9': 'g', '6': 'g',
+};
+
+/** Words a mirror adds to the original name; removed to find its core. */
+export const MIRROR_AFFIXES = [
+  'official', 'offical', 'officiai', 'backup', 'bckup', 'news', 'media', 'new', 'real', 'the', 'tv', 'channel', 'archive', 'updates', 'update',
+  'main', 'original', 'orig', 'reborn', 'returns', 'back', 'again', 'alt', 'v', 'x', 'hq', 'live', 'rasmi', 'urdu', 'english', 'en', 'ur', 'ps',
+];
+const AFFIX_SET = new Set(MIRROR_AFFIXES);
+
+const confusableMap = confusables as Record<string, string>;
+
+/** NFKC, no format controls, lower case. */
+export function basicForm(text: string): string {
+  return text.normalize('NFKC').replace(FORMAT_CONTROLS, '').toLowerCase();
+}
+
+/** The TR39 skeleton: every character replaced by its confusable prototype (NFD before and after). */
+export function confusableSkeleton(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFD')) out += confusableMap[ch] ?? ch;
+  return out.normalize('NFD');
+}
+
+function toLatin(text: string): string {
+  let unified = '';
+  for (const ch of text) {
+    const small = SMALL_CAPITALS.indexOf(ch);
+    unified += small >= 0 ? String.fromCharCode(97 + small) : (ARABIC_VARIANTS[ch] ?? ch);
+  }
+  return transliterate(unified).toLowerCase();
+}
+
+function foldLeet(text: string): string {
+  let out = '';
+  for (const ch of text) out += LEET[ch] ?? ch;
+  return out;
+}
+
+/** Visual key: what a reader sees, whatever script or trick produced it. */
+export function visualKey(text: string): string {
+  return foldLeet(toLatin(confusableSkeleton(basicForm(text)).toLowerCase()).replace(/rn/g, 'm').replace(/vv/g, 'w'));
+}
+
+/** Phonetic key: what the name sounds like in Latin letters (transliteration, no homoglyph folding). */
+export function phoneticKey(text: string): string {
+  return toLatin(basicForm(text).normalize('NFD').replace(/\p{M}/gu, ''));
+}
+
+/** The name without separators, trailing digits and mirror affixes: ttp_media_official2 → ttp. */
+export function coreKey(visual: string): string {
+  let tokens = visual.split(SEPARATORS).filter(Boolean).map((t) => t.replace(/\d+$/, '')).filter(Boolean);
+  const meaningful = tokens.filter((t) => !AFFIX_SET.has(t));
+  if (meaningful.length) tokens = meaningful;
+  let joined = tokens.join('');
+  // Affixes glued on without a separator: ttpmediaofficial → ttp.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const affix of MIRROR_AFFIXES) {
+      if (affix.length < 3 || joined.length - affix.length < 3) continue;
+      if (joined.endsWith(affix)) {
+        joined = joined.slice(0, -affix.length).replace(/\d+$/, '');
+        changed = true;
+      } else if (joined.startsWith(affix)) {
+        joined = joined.slice(affix.length);
+        changed = true;
+      }
+    }
+  }
+  return joined;
+}
+
+/** Consonants of the phonetic key with doubles collapsed: taliban and طالبان both give tlbn. */
+export function consonantKey(phonetic: string): string {
+  return phonetic.replace(/[^a-z]/g, '').replace(/[aeiouyw]/g, '').replace(/h(?=[^aeiou]|$)/g, '').replace(/(.)\1+/g, '$1');
+}
+
+export interface NameKeys {
+  visual: string;
+  core: string;
+  phonetic: string;
+  consonants: string;
+}
+
+export function nameKeys(text: string): NameKeys {
+  const visual = visualKey(text);
+  const phonetic = phoneticKey(text);
+  return { visual, core: coreKey(visual), phonetic, consonants: consonantKey(coreKey(phonetic) || phonetic) };
+}

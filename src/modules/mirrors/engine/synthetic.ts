@@ -1,0 +1,195 @@
+import { RemovedAccount, ScreeningSubject } from './mirror-index';
+
+/**
+ * A seeded, labelled set for training and evaluating the mirror scorer: removed accounts with
+ * realistic multi-script names, mirrors made with one evasion family each, and hard negatives
+ * (news outlets and researchers naming the organisation, people with common names, fan and parody
+ * accounts) plus ordinary accounts.
+ */
+
+export const EVASION_FAMILIES = ['homoglyph', 'leetspeak', 'affix', 'script_swap', 'avatar', 'bio', 'links'] as const;
+export const NEGATIVE_FAMILIES = ['news_researcher', 'common_name', 'fan_parody', 'unrelated'] as const;
+export type Family = (typeof EVASION_FAMILIES)[number] | (typeof NEGATIVE_FAMILIES)[number];
+
+export interface LabelledQuery {
+  subject: ScreeningSubject;
+  /** The removed account it mirrors; null for negatives. */
+  originalId: string | null;
+  family: Family;
+}
+
+export interface LabelledSet {
+  banned: RemovedAccount[];
+  queries: LabelledQuery[];
+}
+
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+type Rng = ReturnType<typeof rng>;
+
+const ORGS = [
+  { id: 'ttp', fragments: ['ttp', 'tehreek', 'taliban', 'tehrik'] },
+  { id: 'iskp', fragments: ['iskp', 'khorasan', 'wilayat', 'isk'] },
+  { id: 'bla', fragments: ['bla', 'baloch', 'azadi', 'majeed'] },
+  { id: 'blf', fragments: ['blf', 'balochistan', 'sarmachar', 'mehran'] },
+];
+const WORDS = [
+  'umar', 'sada', 'nida', 'manba', 'qalam', 'noor', 'fajr', 'sahab', 'minbar', 'azm', 'hisn', 'tarjuman', 'zarb', 'jihad', 'ghazi', 'fateh',
+  'shaheen', 'karwan', 'lashkar', 'sawt', 'khabar', 'paigham', 'awaz', 'tehreer', 'burhan', 'hamza', 'saif', 'talwar', 'aqsa', 'badr',
+  'uhud', 'furqan', 'amaq', 'dabiq', 'rumiyah', 'nashir', 'yaqeen', 'inqilab', 'sangar', 'kohsar', 'parbat', 'zamin', 'watan', 'qaum',
+];
+const AFFIXES = ['_official', '_backup', '2', '_news', '_tv', '_media', '_new', '_real', '__', '_1', '_2024', 'official', '_channel', '_updates'];
+const HOMOGLYPHS: Record<string, string[]> = {
+  a: ['а', 'ɑ'], e: ['е'], o: ['о', 'ο'], p: ['р'], c: ['с'], x: ['х'], y: ['у'], i: ['і', 'ı'], s: ['ѕ'], h: ['һ'], k: ['κ'], m: ['rn'], t: ['т'],
+};
+const LEET: Record<string, string> = { o: '0', i: '1', e: '3', a: '4', s: '5', t: '7', l: '1', b: '8', g: '9' };
+const TO_ARABIC: [RegExp, string][] = [
+  [/kh/g, 'خ'], [/sh/g, 'ش'], [/ch/g, 'چ'], [/gh/g, 'غ'], [/th/g, 'ت'], [/b/g, 'ب'], [/p/g, 'پ'], [/t/g, 'ت'], [/j/g, 'ج'], [/h/g, 'ح'],
+  [/d/g, 'د'], [/r/g, 'ر'], [/z/g, 'ز'], [/s/g, 'س'], [/f/g, 'ف'], [/q/g, 'ق'], [/k/g, 'ک'], [/g/g, 'گ'], [/l/g, 'ل'], [/m/g, 'م'],
+  [/n/g, 'ن'], [/w/g, 'و'], [/v/g, 'و'], [/y/g, 'ی'], [/^a/g, 'ا'], [/[aeiou]/g, ''], [/c/g, 'ک'], [/x/g, 'کس'],
+];
+const COMMON_FIRST = ['muhammad', 'ahmed', 'ali', 'hassan', 'hussain', 'fatima', 'ayesha', 'bilal', 'usman', 'imran', 'zainab', 'khalid', 'omar'];
+const COMMON_LAST = ['khan', 'ahmed', 'malik', 'shah', 'qureshi', 'baig', 'butt', 'chaudhry', 'raza', 'siddiqui', 'hashmi', 'baloch'];
+const NEWS = ['watch', 'monitor', 'research', 'tracker', 'desk', 'observer', 'analysis', 'report', 'studies', 'insight'];
+const PLATFORMS = ['X', 'FACEBOOK', 'INSTAGRAM', 'TELEGRAM', 'YOUTUBE', 'TIKTOK'];
+
+const title = (words: string[]) => words.map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+const arabicScript = (latin: string) =>
+  latin
+    .toLowerCase()
+    .split(/\s+/)
+    .map((word) => TO_ARABIC.reduce((w, [from, to]) => w.replace(from, to), word))
+    .join(' ');
+const randomHex = (r: Rng) => Array.from({ length: 64 }, () => '0123456789abcdef'[r.int(16)]).join('');
+const flipBits = (hex: string, bits: number, r: Rng) => {
+  const nibbles = hex.split('').map((c) => parseInt(c, 16));
+  for (let i = 0; i < bits; i++) nibbles[r.int(64)] ^= 1 << r.int(4);
+  return nibbles.map((n) => n.toString(16)).join('');
+};
+
+function bannedAccount(r: Rng, index: number): RemovedAccount {
+  const org = r.pick(ORGS);
+  const nameWords = [r.pick(org.fragments), r.pick(WORDS)];
+  if (r.chance(0.5)) nameWords.reverse();
+  if (r.chance(0.3)) nameWords.push(r.pick(WORDS));
+  const handle = nameWords.join(r.pick(['_', '', '.', '_'])) + (r.chance(0.3) ? String(r.int(100)) : '') + (index >= 1000 ? `_${index.toString(36)}` : '');
+  const channel = `${r.pick(WORDS)}${r.pick(WORDS)}${r.int(1000)}`;
+  const phone = `+92300${String(1000000 + r.int(8999999))}`;
+  const display = title(nameWords);
+  return {
+    id: `banned-${index}`,
+    platform: r.pick(PLATFORMS),
+    handle,
+    displayName: r.chance(0.4) ? arabicScript(display) : display,
+    bio: r.chance(0.75)
+      ? `${title([r.pick(WORDS), r.pick(WORDS)])} — the voice of the ${r.pick(org.fragments)} ${r.pick(WORDS)}. ${r.chance(0.6) ? `Join t.me/${channel}` : ''} ${r.chance(0.3) ? `WhatsApp ${phone}` : ''} ${r.pick(WORDS)} ${r.pick(WORDS)} ${r.pick(WORDS)}`.trim()
+      : null,
+    links: r.chance(0.4) ? [`https://t.me/${channel}`] : [],
+    avatarPdq: r.chance(0.6) ? randomHex(r) : null,
+    avatarQuality: 60 + r.int(41),
+    organisationIds: [org.id],
+    removedAt: new Date(Date.now() - r.int(180) * 86_400_000),
+  };
+}
+
+function evade(r: Rng, family: (typeof EVASION_FAMILIES)[number], original: RemovedAccount): ScreeningSubject {
+  const fresh = `${r.pick(WORDS)}${r.pick(['_', ''])}${r.pick(WORDS)}${r.int(10_000)}`;
+  const base: ScreeningSubject = { platform: r.pick(PLATFORMS), handle: fresh };
+  const swap = (text: string, table: Record<string, string | string[]>, count: number) => {
+    const chars = [...text];
+    const positions = chars.map((c, i) => (table[c] ? i : -1)).filter((i) => i >= 0);
+    for (let n = 0; n < count && positions.length; n++) {
+      const at = positions.splice(r.int(positions.length), 1)[0];
+      const replacement = table[chars[at]];
+      chars[at] = Array.isArray(replacement) ? r.pick(replacement) : replacement;
+    }
+    return chars.join('');
+  };
+  switch (family) {
+    case 'homoglyph':
+      return { ...base, handle: swap(original.handle, HOMOGLYPHS, 1 + r.int(3)) };
+    case 'leetspeak':
+      return { ...base, handle: swap(original.handle, LEET, 1 + r.int(3)) };
+    case 'affix':
+      return { ...base, handle: r.chance(0.2) ? `real_${original.handle}` : `${original.handle}${r.pick(AFFIXES)}` };
+    case 'script_swap': {
+      const latin = original.displayName && /[a-z]/i.test(original.displayName) ? original.displayName : original.handle.replace(/[_.\d]+/g, ' ');
+      return { ...base, displayName: /[a-z]/i.test(original.displayName ?? '') ? arabicScript(latin) : title(latin.split(/\s+/).filter(Boolean)) };
+    }
+    case 'avatar':
+      return { ...base, avatarPdq: [flipBits(original.avatarPdq ?? randomHex(r), r.int(16), r)], avatarQuality: 90 };
+    case 'bio': {
+      const words = (original.bio ?? `${r.pick(WORDS)} ${r.pick(WORDS)}`).replace(/t\.me\/\S+|\+\d+/g, '').split(' ');
+      if (words.length > 3) words.splice(r.int(words.length), 1, r.pick(WORDS));
+      return { ...base, bio: words.join(' ') };
+    }
+    case 'links': {
+      const link = original.links?.[0] ?? /t\.me\/\S+|\+\d+/.exec(original.bio ?? '')?.[0] ?? 't.me/none';
+      return { ...base, bio: `${title([r.pick(WORDS), r.pick(WORDS)])} updates. Follow ${link}` };
+    }
+  }
+}
+
+function negative(r: Rng, family: (typeof NEGATIVE_FAMILIES)[number]): ScreeningSubject {
+  const org = r.pick(ORGS);
+  switch (family) {
+    case 'news_researcher': {
+      const fragment = r.pick(org.fragments);
+      return {
+        platform: r.pick(PLATFORMS),
+        handle: r.chance(0.5) ? `${fragment}_${r.pick(NEWS)}` : `${r.pick(['pak', 'south_asia', 'cve', 'conflict'])}_${r.pick(NEWS)}`,
+        displayName: title([fragment, r.pick(NEWS)]),
+        bio: `Independent ${r.pick(NEWS)} of militancy in the region, including the ${fragment}. Views my own. Contact ${r.pick(COMMON_FIRST)}@example.org`,
+      };
+    }
+    case 'common_name': {
+      const name = [r.pick(COMMON_FIRST), r.pick(COMMON_LAST)];
+      return { platform: r.pick(PLATFORMS), handle: `${name.join(r.pick(['_', '', '.']))}${r.chance(0.5) ? r.int(1000) : ''}`, displayName: title(name), bio: r.chance(0.5) ? `${r.pick(['Teacher', 'Student', 'Engineer', 'Doctor'])} from ${r.pick(['Lahore', 'Quetta', 'Peshawar', 'Karachi'])}` : null };
+    }
+    case 'fan_parody': {
+      const target = `${r.pick(org.fragments)}_${r.pick(WORDS)}`;
+      return { platform: r.pick(PLATFORMS), handle: r.chance(0.5) ? `not_${target}_parody` : `${target}_fans_satire`, displayName: `${title([target.replace('_', ' ')])} (parody)`, bio: 'Parody account. Not affiliated with anyone.' };
+    }
+    case 'unrelated':
+      return { platform: r.pick(PLATFORMS), handle: `${r.pick(['cricket', 'food', 'travel', 'tech', 'music'])}_${r.pick(COMMON_LAST)}${r.int(10_000)}`, displayName: title([r.pick(COMMON_FIRST)]), bio: r.chance(0.5) ? 'Sharing what I love. DM for collabs.' : null, avatarPdq: r.chance(0.5) ? [randomHex(r)] : null, avatarQuality: 90 };
+  }
+}
+
+export function generateLabelledSet(options: { seed: number; banned: number; positivesPerFamily: number; negativesPerFamily: number }): LabelledSet {
+  const r = rng(options.seed);
+  const banned = Array.from({ length: options.banned }, (_, i) => bannedAccount(r, i));
+  const queries: LabelledQuery[] = [];
+  for (const family of EVASION_FAMILIES) {
+    for (let n = 0; n < options.positivesPerFamily; n++) {
+      let original = r.pick(banned);
+      // Each family needs the material it evades with.
+      for (let tries = 0; tries < 50 && !usable(family, original); tries++) original = r.pick(banned);
+      queries.push({ subject: evade(r, family, original), originalId: original.id, family });
+    }
+  }
+  for (const family of NEGATIVE_FAMILIES) {
+    for (let n = 0; n < options.negativesPerFamily; n++) queries.push({ subject: negative(r, family), originalId: null, family });
+  }
+  return { banned, queries };
+}
+
+function usable(family: (typeof EVASION_FAMILIES)[number], account: RemovedAccount): boolean {
+  if (family === 'avatar') return Boolean(account.avatarPdq);
+  if (family === 'bio') return Boolean(account.bio && account.bio.split(' ').length > 8);
+  if (family === 'links') return Boolean(account.links?.length || /t\.me\/|\+\d/.test(account.bio ?? ''));
+  return true;
+}
