@@ -56,7 +56,7 @@ interface Entry {
   avatar: string | null;
 }
 
-const MAX_CANDIDATES = 200;
+const MAX_CANDIDATES = 100;
 const DAY = 86_400_000;
 
 const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
@@ -165,21 +165,22 @@ export class MirrorIndex {
   private rank(query: PreparedSubject, ids: string[], options: { limit?: number; minProbability?: number }): MirrorMatch[] {
     const limit = options.limit ?? 5;
     const floor = options.minProbability ?? 0.05;
-    const matches: MirrorMatch[] = [];
+    const scored: { entry: Entry; p: number }[] = [];
     for (const id of ids) {
       const entry = this.entries.get(id);
       if (!entry) continue;
-      const { features, signals } = this.compare(query, entry);
-      const p = probability(features, this.model);
-      if (p >= floor) matches.push({ account: entry.account, probability: p, verdict: verdictOf(p), signals });
+      const p = probability(this.compare(query, entry).features, this.model);
+      if (p >= floor) scored.push({ entry, p });
     }
-    return matches.sort((a, b) => b.probability - a.probability).slice(0, limit);
+    return scored
+      .sort((a, b) => b.p - a.p)
+      .slice(0, limit)
+      .map(({ entry, p }) => ({ account: entry.account, probability: p, verdict: verdictOf(p), signals: this.compare(query, entry, true).signals }));
   }
 
   /** The features of one pair, and the human-readable signals behind them. */
-  compare(query: PreparedSubject, entry: Entry): { features: FeatureVector; signals: Signal[] } {
+  compare(query: PreparedSubject, entry: Entry, explain = false): { features: FeatureVector; signals: Signal[] } {
     const account = entry.account;
-    const where = `@${account.handle} (${account.platform}, removed ${account.removedAt.toISOString().slice(0, 10)})`;
     const signals: Signal[] = [];
     const visual = similarity(compact(query.handle.visual), compact(entry.handle.visual));
     const core = similarity(query.handle.core, entry.handle.core);
@@ -188,25 +189,13 @@ export class MirrorIndex {
     const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
     const owners = Math.max(1, this.coreOwners.count(entry.handle.core));
     const rarity = Math.min(1, entry.handle.core.length / 8) / (1 + Math.log2(owners));
-    let pdq = 0;
-    if (entry.avatar && query.avatars.length) {
-      const distance = Math.min(...query.avatars.map((hex) => pdqDistance(hex, entry.avatar!)));
-      if (distance <= 64) {
-        pdq = 1 - distance / 64;
-        if (distance <= PDQ_MATCH_DISTANCE) signals.push({ feature: 'avatar_pdq', value: pdq, text: `avatar PDQ distance ${distance} to ${where}` });
-      }
-    }
+    const avatarDistance = entry.avatar && query.avatars.length ? Math.min(...query.avatars.map((hex) => pdqDistance(hex, entry.avatar!))) : 256;
+    const pdq = Math.max(0, 1 - avatarDistance / 64);
     const bio = minhashSimilarity(query.bio, entry.bio);
     const shared = query.links.filter((l) => entry.links.includes(l));
     const sameOrganisation = query.organisationIds.some((o) => account.organisationIds?.includes(o)) ? 1 : 0;
     const ageDays = Math.max(0, (Date.now() - account.removedAt.getTime()) / DAY);
-    if (coreExact) signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} has the same core "${entry.handle.core}" as ${where}` });
-    else if (visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${visual.toFixed(2)})` });
-    if (!coreExact && consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: consonants, text: `handle sounds like ${where} (consonants ${query.handle.consonants} ~ ${entry.handle.consonants})` });
-    if (name >= 0.8) signals.push({ feature: 'name_sim', value: name, text: `display name "${query.raw.displayName}" matches "${account.displayName}" of ${where}` });
-    if (bio >= 0.3) signals.push({ feature: 'bio_sim', value: bio, text: `bio ${(bio * 100).toFixed(0)}% similar to ${where}` });
-    if (shared.length) signals.push({ feature: 'shared_links', value: shared.length, text: `shares ${shared.join(', ')} with ${where}` });
-    if (sameOrganisation) signals.push({ feature: 'same_organisation', value: 1, text: `linked to the same organisation as ${where}` });
+    if (explain) this.explain(signals, query, entry, { visual, coreExact, consonants, name, avatarDistance, bio, shared, sameOrganisation });
     return {
       features: {
         handle_visual_sim: visual,
@@ -224,6 +213,24 @@ export class MirrorIndex {
       },
       signals,
     };
+  }
+
+  private explain(
+    signals: Signal[],
+    query: PreparedSubject,
+    entry: Entry,
+    values: { visual: number; coreExact: number; consonants: number; name: number; avatarDistance: number; bio: number; shared: string[]; sameOrganisation: number },
+  ): void {
+    const account = entry.account;
+    const where = `@${account.handle} (${account.platform}, removed ${account.removedAt.toISOString().slice(0, 10)})`;
+    if (values.coreExact) signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} has the same core "${entry.handle.core}" as ${where}` });
+    else if (values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
+    if (!values.coreExact && values.consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: values.consonants, text: `handle sounds like ${where} (consonants ${query.handle.consonants} ~ ${entry.handle.consonants})` });
+    if (values.avatarDistance <= PDQ_MATCH_DISTANCE) signals.push({ feature: 'avatar_pdq', value: values.avatarDistance, text: `avatar PDQ distance ${values.avatarDistance} to ${where}` });
+    if (values.name >= 0.8) signals.push({ feature: 'name_sim', value: values.name, text: `display name "${query.raw.displayName}" matches "${account.displayName}" of ${where}` });
+    if (values.bio >= 0.3) signals.push({ feature: 'bio_sim', value: values.bio, text: `bio ${(values.bio * 100).toFixed(0)}% similar to ${where}` });
+    if (values.shared.length) signals.push({ feature: 'shared_links', value: values.shared.length, text: `shares ${values.shared.join(', ')} with ${where}` });
+    if (values.sameOrganisation) signals.push({ feature: 'same_organisation', value: 1, text: `linked to the same organisation as ${where}` });
   }
 
   /** For training and evaluation: the features of a subject against one indexed account. */

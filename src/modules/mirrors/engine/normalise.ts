@@ -19,7 +19,7 @@ const SEPARATORS = /[^a-z0-9]+/g;
 const SMALL_CAPITALS = 'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ';
 
 /** Arabic-script letter variants that Urdu and Persian use, unified before transliteration. */
-const ARABIC_VARIANTS: Record<string, string> = { 'ک': 'ك', 'ی': 'ي', 'ى': 'ي', 'ہ': 'ه', 'ھ': 'ه', 'ۃ': 'ة', 'گ': 'ك' };
+const ARABIC_VARIANTS: Record<string, string> = { 'ک': 'ك', 'ی': 'ي', 'ى': 'ي', 'ہ': 'ه', 'ھ': 'ه', 'ۃ': 'ة' };
 
 /** Characters that stand for letters in leetspeak, folded to one representative each. */
 const LEET: Record<string, string> = {

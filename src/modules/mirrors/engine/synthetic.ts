@@ -64,6 +64,7 @@ const TO_ARABIC: [RegExp, string][] = [
 ];
 const COMMON_FIRST = ['muhammad', 'ahmed', 'ali', 'hassan', 'hussain', 'fatima', 'ayesha', 'bilal', 'usman', 'imran', 'zainab', 'khalid', 'omar'];
 const COMMON_LAST = ['khan', 'ahmed', 'malik', 'shah', 'qureshi', 'baig', 'butt', 'chaudhry', 'raza', 'siddiqui', 'hashmi', 'baloch'];
+const CITIES = ['peshawar', 'quetta', 'swat', 'bajaur', 'waziristan', 'kabul', 'nangarhar', 'kunar', 'turbat', 'gwadar', 'khuzdar', 'panjgur', 'mastung', 'kech'];
 const NEWS = ['watch', 'monitor', 'research', 'tracker', 'desk', 'observer', 'analysis', 'report', 'studies', 'insight'];
 const PLATFORMS = ['X', 'FACEBOOK', 'INSTAGRAM', 'TELEGRAM', 'YOUTUBE', 'TIKTOK'];
 
@@ -81,6 +82,15 @@ const flipBits = (hex: string, bits: number, r: Rng) => {
   return nibbles.map((n) => n.toString(16)).join('');
 };
 
+/** The Latin form of each generated display name, so a script swap can write the other script. */
+const latinNames = new Map<string, string>();
+
+const BIO_WORDS = [
+  ...WORDS, 'brothers', 'sisters', 'truth', 'caravan', 'martyrs', 'victory', 'statement', 'release', 'video', 'audio', 'nasheed', 'lecture',
+  'operation', 'province', 'valley', 'mountains', 'frontier', 'people', 'oppressed', 'rise', 'call', 'message', 'daily', 'weekly', 'bulletin',
+  'official', 'mujahid', 'commander', 'leader', 'speech', 'archive', 'mirror', 'follow', 'share', 'spread', 'channel', 'group', 'voice',
+];
+
 function bannedAccount(r: Rng, index: number): RemovedAccount {
   const org = r.pick(ORGS);
   const nameWords = [r.pick(org.fragments), r.pick(WORDS)];
@@ -89,14 +99,16 @@ function bannedAccount(r: Rng, index: number): RemovedAccount {
   const handle = nameWords.join(r.pick(['_', '', '.', '_'])) + (r.chance(0.3) ? String(r.int(100)) : '') + (index >= 1000 ? `_${index.toString(36)}` : '');
   const channel = `${r.pick(WORDS)}${r.pick(WORDS)}${r.int(1000)}`;
   const phone = `+92300${String(1000000 + r.int(8999999))}`;
-  const display = title(nameWords);
+  const display = title(r.chance(0.7) ? [...nameWords, r.pick([...COMMON_FIRST, ...CITIES])] : nameWords);
+  latinNames.set(`banned-${index}`, display);
+  const sentence = () => Array.from({ length: 5 + r.int(8) }, () => r.pick(BIO_WORDS)).join(' ');
   return {
     id: `banned-${index}`,
     platform: r.pick(PLATFORMS),
     handle,
     displayName: r.chance(0.4) ? arabicScript(display) : display,
     bio: r.chance(0.75)
-      ? `${title([r.pick(WORDS), r.pick(WORDS)])} — the voice of the ${r.pick(org.fragments)} ${r.pick(WORDS)}. ${r.chance(0.6) ? `Join t.me/${channel}` : ''} ${r.chance(0.3) ? `WhatsApp ${phone}` : ''} ${r.pick(WORDS)} ${r.pick(WORDS)} ${r.pick(WORDS)}`.trim()
+      ? `${sentence()}. ${r.chance(0.6) ? `Join t.me/${channel}` : ''} ${r.chance(0.3) ? `WhatsApp ${phone}` : ''} ${sentence()}`.replace(/\s+/g, ' ').trim()
       : null,
     links: r.chance(0.4) ? [`https://t.me/${channel}`] : [],
     avatarPdq: r.chance(0.6) ? randomHex(r) : null,
@@ -127,8 +139,10 @@ function evade(r: Rng, family: (typeof EVASION_FAMILIES)[number], original: Remo
     case 'affix':
       return { ...base, handle: r.chance(0.2) ? `real_${original.handle}` : `${original.handle}${r.pick(AFFIXES)}` };
     case 'script_swap': {
-      const latin = original.displayName && /[a-z]/i.test(original.displayName) ? original.displayName : original.handle.replace(/[_.\d]+/g, ' ');
-      return { ...base, displayName: /[a-z]/i.test(original.displayName ?? '') ? arabicScript(latin) : title(latin.split(/\s+/).filter(Boolean)) };
+      const latin = latinNames.get(original.id) ?? original.handle.replace(/[_.\d]+/g, ' ');
+      // The name in the other script, and often a handle transliterated from it.
+      const handle = r.chance(0.5) ? latin.toLowerCase().replace(/\s+/g, r.pick(['_', '', '.'])) : base.handle;
+      return { ...base, handle, displayName: /[a-z]/i.test(original.displayName ?? '') ? arabicScript(latin) : latin };
     }
     case 'avatar':
       return { ...base, avatarPdq: [flipBits(original.avatarPdq ?? randomHex(r), r.int(16), r)], avatarQuality: 90 };
