@@ -72,6 +72,13 @@ export function createLoaders(db: DataSource, partners: PartnerDirectory, curren
   }
 
   return {
+    account: new DataLoader<string, Account | null>(async (ids) => {
+      const principal = currentPrincipal();
+      if (!principal) return ids.map(() => null);
+      const query = db.getRepository(Account).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: [...new Set(ids)] });
+      const found = new Map((await scopeAccounts(query, 't', principal).getMany()).map((a) => [a.id, a]));
+      return ids.map((id) => found.get(id) ?? null);
+    }, options),
     partner: new DataLoader<string, PartnerView | null>(async (ids) => {
       const found = new Map((await partners.findByIds(ids)).map((p) => [p.id, p]));
       return ids.map((id) => found.get(id) ?? null);

@@ -6,6 +6,7 @@ import { AccountResolver } from './modules/accounts/account.resolver';
 import { OrganisationResolver } from './modules/organisations/organisation.resolver';
 import { PartnerResolver } from './modules/partners/partner.resolver';
 import { StatusHistoryEntryResolver, TakedownResolver } from './modules/takedowns/takedown.resolver';
+import { MirrorResolver } from './modules/mirrors/mirror.resolver';
 
 export const RESOLVERS = [
   PartnerResolver,
@@ -13,6 +14,7 @@ export const RESOLVERS = [
   AccountResolver,
   TakedownResolver,
   StatusHistoryEntryResolver,
+  MirrorResolver,
 ] as const;
 
 /**

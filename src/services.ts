@@ -14,6 +14,7 @@ import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { OrganisationService } from './modules/organisations/organisation.service';
 import { PartnerDirectory } from './modules/partners/partner.service';
 import { TakedownService } from './modules/takedowns/takedown.service';
+import { MirrorService } from './modules/mirrors/mirror.service';
 import type { PaxContext } from './context';
 
 /** Everything a request needs, built once per process. */
@@ -31,6 +32,7 @@ export interface Services {
   organisations: OrganisationService;
   accounts: AccountService;
   takedowns: TakedownService;
+  mirrors: MirrorService;
 }
 
 /** Opens the database (running migrations when configured) and wires the services. */
@@ -53,6 +55,10 @@ export async function openServices(
   const partners = new PartnerDirectory(db, config.partnerCacheSeconds);
   const accounts = new AccountService(db);
   const idempotency = new IdempotencyService(db);
+  const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency);
+  const mirrors = new MirrorService(db, events, log, takedowns);
+  accounts.afterFlag = (ctx, account) => mirrors.screenFlagged(ctx, account);
+  await mirrors.start();
   return {
     config,
     db,
@@ -65,12 +71,14 @@ export async function openServices(
     partners,
     organisations: new OrganisationService(db),
     accounts,
-    takedowns: new TakedownService(db, events, config.sla, partners, accounts, idempotency),
+    takedowns,
+    mirrors,
   };
 }
 
 export async function closeServices(services: Services): Promise<void> {
   clearInterval(services.statisticsTimer);
+  await services.mirrors.stop();
   await services.redis?.close();
   if (services.db.isInitialized) await services.db.destroy();
 }

@@ -153,3 +153,29 @@ export function scopeOrganisations<T extends ObjectLiteral>(
 ): SelectQueryBuilder<T> {
   return p ? query : nothing(query);
 }
+
+/**
+ * Mirror alerts. Agencies see every alert whose candidate account they may see (screening alerts
+ * have none and reach every agency). Platforms see alerts on their own platforms: their own
+ * screenings, and flagged candidates only once a request has made the account visible to them.
+ */
+export function scopeMirrorAlerts<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  const candidate = query.subQuery().select('1').from(Account, 'scope_cand').where(`scope_cand.id = ${alias}.candidateAccountId`);
+  scopeAccounts(candidate, 'scope_cand', p);
+  if (isAgencyCaseworker(p)) {
+    return query.andWhere(`(${alias}.candidateAccountId IS NULL OR EXISTS ${candidate.getQuery()})`, candidate.getParameters());
+  }
+  if (isPlatformCaseworker(p)) {
+    if (p.platforms.length === 0) return nothing(query);
+    const platforms = param('platforms');
+    const partner = param('partner');
+    return query
+      .andWhere(`${alias}.platform IN (:...${platforms})`, { [platforms]: p.platforms })
+      .andWhere(`(${alias}.raisedByPartnerId = :${partner} OR EXISTS ${candidate.getQuery()})`, { [partner]: p.partnerId, ...candidate.getParameters() });
+  }
+  return nothing(query);
+}

@@ -1,5 +1,6 @@
 import { Account, AccountOrganisation, EvidenceItem } from '../modules/accounts/account.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
+import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
 import { Partner, PartnerPlatform } from '../modules/partners/partner.entity';
 import {
@@ -22,4 +23,5 @@ export const ENTITIES = [
   TakedownRequestOrganisation,
   StatusHistoryEntry,
   IdempotencyRecord,
+  MirrorAlert,
 ];

@@ -13,8 +13,14 @@ export interface TakedownStatusChangedEvent {
   status: TakedownStatus;
 }
 
+export interface MirrorAlertRaisedEvent {
+  alertId: string;
+  platform: Platform;
+}
+
 export type PaxTopics = {
   TAKEDOWN_STATUS_CHANGED: [TakedownStatusChangedEvent];
+  MIRROR_ALERT_RAISED: [MirrorAlertRaisedEvent];
 };
 
 /** The pub/sub port. In-memory by default; a Redis event target spans instances. */

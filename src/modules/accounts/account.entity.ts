@@ -47,6 +47,23 @@ export class Account {
   @Column({ type: 'text', nullable: true })
   internalNotes: string | null;
 
+  /** PDQ of the avatar and its quality, for mirror detection. */
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  avatarPdq: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  avatarQuality: number | null;
+
+  /** Backup links the account advertises (t.me, WhatsApp channels, sites). */
+  @Field(() => [String], { nullable: true })
+  @Column({ type: 'simple-json', nullable: true })
+  links: string[] | null;
+
+  /** The removed account this one was confirmed to replace. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  mirrorOfAccountId: string | null;
+
   @Index()
   @Column({ type: 'varchar', length: 36 })
   flaggedByPartnerId: string;

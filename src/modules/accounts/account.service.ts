@@ -13,6 +13,9 @@ import { AccountFilter, FlagAccountInput } from './account.types';
 export const handleKey = (handle: string) => handle.normalize('NFKC').trim().replace(/^@/, '').toLowerCase();
 
 export class AccountService {
+  /** Called after an account is flagged and committed: mirror screening hooks in here. */
+  afterFlag: (ctx: PaxContext, account: Account) => Promise<void> = async () => undefined;
+
   constructor(private readonly db: DataSource) {}
 
   private scoped(ctx: PaxContext) {
@@ -75,6 +78,10 @@ export class AccountService {
         displayName: input.displayName ?? null,
         url: input.url ?? null,
         bio: input.bio ?? null,
+        avatarPdq: input.avatarPdq?.toLowerCase() ?? null,
+        avatarQuality: null,
+        links: input.links ?? null,
+        mirrorOfAccountId: null,
         distribution: input.distribution,
         internalNotes: input.internalNotes ?? null,
         flaggedByPartnerId: principal.partnerId,
@@ -96,6 +103,8 @@ export class AccountService {
       }
       return account.id;
     });
-    return this.get(ctx, id);
+    const account = await this.get(ctx, id);
+    await this.afterFlag(ctx, account);
+    return account;
   }
 }

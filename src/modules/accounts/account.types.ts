@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsOptional, IsUrl, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, IsUrl, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Classification, Distribution, Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
@@ -65,6 +65,17 @@ export class FlagAccountInput {
   @IsOptional()
   @MaxLength(10000)
   internalNotes?: string;
+
+  @Field({ nullable: true, description: 'PDQ hash (64 hex digits) of the avatar, e.g. from pax hash-image.' })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'avatarPdq must be 64 hex digits' })
+  avatarPdq?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Backup links the account advertises: t.me, WhatsApp channels, sites.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @Length(3, 2048, { each: true })
+  links?: string[];
 
   @Field(() => [EvidenceInput], { nullable: true })
   @IsOptional()

@@ -1,0 +1,92 @@
+import { filter, map, pipe } from '@graphql-yoga/subscription';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, SubscribeResolverData } from 'type-graphql';
+import { PaxContext, principalOf } from '../../context';
+import { checkRoles } from '../../access/guard';
+import { AGENCY_CASEWORK, CASEWORK, PLATFORM_CASEWORK } from '../../auth/roles';
+import { PageArgs } from '../../common/connection';
+import { Account } from '../accounts/account.entity';
+import { MirrorAlert } from './mirror-alert.entity';
+import {
+  CandidateView,
+  MirrorAlertConnection,
+  MirrorAlertFilter,
+  RemovedAccountView,
+  ReviewMirrorAlertInput,
+  ScreenAccountInput,
+  ScreenAccountsInput,
+  ScreeningResult,
+} from './mirror.types';
+
+@Resolver(() => MirrorAlert)
+export class MirrorResolver {
+  @Authorized(PLATFORM_CASEWORK)
+  @Mutation(() => ScreeningResult, { description: 'Screens a sign-up against every removed account, on every platform.' })
+  async screenAccount(@Ctx() ctx: PaxContext, @Arg('input', () => ScreenAccountInput) input: ScreenAccountInput) {
+    return (await ctx.services.mirrors.screen(ctx, [input]))[0];
+  }
+
+  @Authorized(PLATFORM_CASEWORK)
+  @Mutation(() => [ScreeningResult], { description: 'Screens up to 1,000 sign-ups in one call.' })
+  screenAccounts(@Ctx() ctx: PaxContext, @Arg('input', () => ScreenAccountsInput) input: ScreenAccountsInput) {
+    return ctx.services.mirrors.screen(ctx, input.accounts);
+  }
+
+  @Authorized(CASEWORK)
+  @Query(() => MirrorAlertConnection)
+  mirrorAlerts(
+    @Ctx() ctx: PaxContext,
+    @Arg('filter', () => MirrorAlertFilter, { nullable: true }) filter: MirrorAlertFilter | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return ctx.services.mirrors.list(ctx, filter, page);
+  }
+
+  @Authorized(CASEWORK)
+  @Query(() => MirrorAlert)
+  mirrorAlert(@Ctx() ctx: PaxContext, @Arg('id', () => ID) id: string) {
+    return ctx.services.mirrors.get(ctx, id);
+  }
+
+  @Authorized(AGENCY_CASEWORK)
+  @Mutation(() => MirrorAlert, { description: 'Confirms or dismisses an alert; confirming can draft a takedown request.' })
+  reviewMirrorAlert(@Ctx() ctx: PaxContext, @Arg('input', () => ReviewMirrorAlertInput) input: ReviewMirrorAlertInput) {
+    return ctx.services.mirrors.review(ctx, input);
+  }
+
+  @Authorized(CASEWORK)
+  @Subscription(() => MirrorAlert, {
+    description: 'Alerts as they are raised, to those who may see them.',
+    subscribe: ({ context }: SubscribeResolverData<unknown, object, PaxContext>) => {
+      checkRoles(context, CASEWORK);
+      const { services } = context;
+      return pipe(
+        services.events.subscribe('MIRROR_ALERT_RAISED'),
+        map(async (event) => services.mirrors.deliver(context, await services.tokens.refresh(principalOf(context)), event)),
+        filter((alert): alert is MirrorAlert => alert !== null),
+      );
+    },
+  })
+  mirrorAlertRaised(@Root() alert: MirrorAlert): MirrorAlert {
+    return alert;
+  }
+
+  @FieldResolver(() => CandidateView)
+  candidate(@Root() alert: MirrorAlert): CandidateView {
+    return alert.candidate;
+  }
+
+  @FieldResolver(() => RemovedAccountView, { description: 'The public view of the removed account it matched.' })
+  matched(@Root() alert: MirrorAlert): RemovedAccountView {
+    return { ...alert.matched, removedAt: new Date(alert.matched.removedAt) };
+  }
+
+  @FieldResolver(() => Account, { nullable: true, description: 'The candidate as a flagged account, where you may see it.' })
+  candidateAccount(@Root() alert: MirrorAlert, @Ctx() ctx: PaxContext) {
+    return alert.candidateAccountId ? ctx.loaders.account.load(alert.candidateAccountId) : null;
+  }
+
+  @FieldResolver(() => Account, { nullable: true, description: 'The removed account itself, where you may see it.' })
+  matchedAccount(@Root() alert: MirrorAlert, @Ctx() ctx: PaxContext) {
+    return ctx.loaders.account.load(alert.matchedAccountId);
+  }
+}

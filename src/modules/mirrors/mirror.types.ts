@@ -1,0 +1,164 @@
+import { ArrayMaxSize, ArrayMinSize, IsBase64, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Platform } from '../../common/enums';
+import { ConnectionType } from '../../common/connection';
+import { MirrorVerdict } from './engine/model';
+import { MirrorAlert, MirrorAlertStatus } from './mirror-alert.entity';
+
+/** Avatar images are decoded in memory; larger uploads are refused. */
+export const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
+export const MAX_BATCH = 1000;
+
+@InputType()
+export class ScreenAccountInput {
+  @Field(() => Platform)
+  platform: Platform;
+
+  @Field()
+  @Length(1, 200)
+  handle: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(300)
+  displayName?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(10000)
+  bio?: string;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @Length(3, 2048, { each: true })
+  links?: string[];
+
+  @Field({ nullable: true, description: 'The avatar as a PDQ hash (64 hex digits)…' })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'avatarPdq must be 64 hex digits' })
+  avatarPdq?: string;
+
+  @Field({ nullable: true, description: '…or as image bytes (base64, 2 MiB at most); rotations and flips are tried too.' })
+  @IsOptional()
+  @IsBase64(undefined, { message: 'avatarImage must be base64' })
+  @MaxLength(Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 4, { message: 'avatarImage is larger than 2 MiB' })
+  avatarImage?: string;
+}
+
+@InputType()
+export class ScreenAccountsInput {
+  @Field(() => [ScreenAccountInput])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH, { message: `screen at most ${MAX_BATCH} accounts a call` })
+  @ValidateNested({ each: true })
+  accounts: ScreenAccountInput[];
+}
+
+@ObjectType({ description: 'The public view of a removed account: no requests, notes or evidence.' })
+export class RemovedAccountView {
+  @Field(() => Platform)
+  platform: Platform;
+
+  @Field()
+  handle: string;
+
+  @Field(() => String, { nullable: true })
+  displayName: string | null;
+
+  @Field(() => [String])
+  organisations: string[];
+
+  @Field()
+  removedAt: Date;
+}
+
+@ObjectType()
+export class MirrorMatchView {
+  @Field(() => Float)
+  probability: number;
+
+  @Field(() => MirrorVerdict)
+  verdict: MirrorVerdict;
+
+  @Field(() => [String])
+  signals: string[];
+
+  @Field(() => RemovedAccountView)
+  removedAccount: RemovedAccountView;
+}
+
+@ObjectType()
+export class ScreeningResult {
+  @Field()
+  handle: string;
+
+  @Field(() => MirrorVerdict)
+  verdict: MirrorVerdict;
+
+  @Field(() => Float, { description: 'The probability of the best match, 0 without one.' })
+  probability: number;
+
+  @Field(() => [MirrorMatchView])
+  matches: MirrorMatchView[];
+
+  @Field(() => MirrorAlert, { nullable: true, description: 'Raised when the best match is at least POSSIBLE_MIRROR.' })
+  alert: MirrorAlert | null;
+}
+
+@ObjectType()
+export class CandidateView {
+  @Field(() => Platform)
+  platform: Platform;
+
+  @Field()
+  handle: string;
+
+  @Field(() => String, { nullable: true })
+  displayName: string | null;
+
+  @Field(() => String, { nullable: true })
+  bio: string | null;
+
+  @Field(() => [String])
+  links: string[];
+
+  @Field(() => String, { nullable: true })
+  avatarPdq: string | null;
+}
+
+export enum MirrorReviewDecision {
+  CONFIRMED = 'CONFIRMED',
+  DISMISSED = 'DISMISSED',
+}
+registerEnumType(MirrorReviewDecision, { name: 'MirrorReviewDecision' });
+
+@InputType()
+export class ReviewMirrorAlertInput {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => MirrorReviewDecision)
+  decision: MirrorReviewDecision;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(4000)
+  note?: string;
+
+  @Field({ defaultValue: false, description: 'With CONFIRMED: draft a takedown request pre-filled from the original one.' })
+  createTakedownDraft: boolean;
+}
+
+@InputType()
+export class MirrorAlertFilter {
+  @Field(() => [MirrorAlertStatus], { nullable: true })
+  @IsOptional()
+  statuses?: MirrorAlertStatus[];
+
+  @Field(() => Platform, { nullable: true })
+  platform?: Platform;
+}
+
+@ObjectType()
+export class MirrorAlertConnection extends ConnectionType(MirrorAlert, 'MirrorAlert') {}
