@@ -31,7 +31,9 @@ export const MIRROR_AFFIXES = [
   'official', 'offical', 'officiai', 'backup', 'bckup', 'news', 'media', 'new', 'real', 'the', 'tv', 'channel', 'archive', 'updates', 'update',
   'main', 'original', 'orig', 'reborn', 'returns', 'back', 'again', 'alt', 'v', 'x', 'hq', 'live', 'rasmi', 'urdu', 'english', 'en', 'ur', 'ps',
 ];
-const AFFIX_SET = new Set(MIRROR_AFFIXES);
+/** The affixes as they appear in a visual key (real → reai), since cores are cut from visual keys. */
+const VISUAL_AFFIXES = MIRROR_AFFIXES.map((affix) => foldLeet(affix));
+const AFFIX_SET = new Set(VISUAL_AFFIXES);
 
 const confusableMap = confusables as Record<string, string>;
 
@@ -81,7 +83,7 @@ export function coreKey(visual: string): string {
   // Affixes glued on without a separator: ttpmediaofficial → ttp.
   for (let changed = true; changed; ) {
     changed = false;
-    for (const affix of MIRROR_AFFIXES) {
+    for (const affix of VISUAL_AFFIXES) {
       if (affix.length < 3 || joined.length - affix.length < 3) continue;
       if (joined.endsWith(affix)) {
         joined = joined.slice(0, -affix.length).replace(/\d+$/, '');

@@ -91,8 +91,11 @@ export function extractLinks(texts: (string | null | undefined)[]): string[] {
       const host = match[1].replace(/^www\./, '');
       const path = (match[2] ?? '').replace(/[/?#.,;:!]+$/, '');
       if (host === 't.me' || host === 'telegram.me' || host === 'telegram.dog') {
-        const channel = path.split('/').filter(Boolean)[0];
-        if (channel) tokens.add(`tg:${visualKey(channel.replace(/^(s|joinchat)$/, ''))}`);
+        const [first, second] = path.split('/').filter(Boolean);
+        if (first === 'joinchat' && second) tokens.add(`tg-invite:${second}`);
+        else if (first?.startsWith('+')) tokens.add(`tg-invite:${first.slice(1)}`);
+        else if (first === 's' && second) tokens.add(`tg:${visualKey(second)}`);
+        else if (first) tokens.add(`tg:${visualKey(first)}`);
       } else if (host === 'whatsapp.com' && path.startsWith('/channel/')) {
         tokens.add(`wa-channel:${path.split('/')[2]}`);
       } else if (host === 'chat.whatsapp.com' || host === 'wa.me') {
