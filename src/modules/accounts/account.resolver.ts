@@ -49,6 +49,11 @@ export class AccountResolver {
     return ctx.loaders.requestsOfAccount.load(account.id);
   }
 
+  @FieldResolver(() => Account, { nullable: true, description: 'The removed account this one was confirmed to replace, where you may see it.' })
+  mirrorOf(@Root() account: Account, @Ctx() ctx: PaxContext) {
+    return account.mirrorOfAccountId ? ctx.loaders.account.load(account.mirrorOfAccountId) : null;
+  }
+
   @FieldResolver(() => PartnerView)
   flaggedBy(@Root() account: Account, @Ctx() ctx: PaxContext) {
     return ctx.loaders.partner.load(account.flaggedByPartnerId);

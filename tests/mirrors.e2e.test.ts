@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Role } from '../src/auth/roles';
+import { useCasework } from './helpers/casework';
+import { errorCode } from './helpers/exchange';
+
+const IMAGES = path.join(__dirname, '..', '..', 'shared', 'pdq-reference', 'images');
+const BRIDGE_PDQ = 'd8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22';
+const SCREEN = `mutation($input: ScreenAccountInput!) { screenAccount(input: $input) { handle verdict probability
+  matches { probability verdict signals removedAccount { platform handle displayName organisations removedAt } }
+  alert { id status source platform verdict } } }`;
+const ALERTS = `{ mirrorAlerts(first: 100) { totalCount nodes { id source platform status signals candidate { handle } matched { handle organisations }
+  matchedAccount { id internalNotes } candidateAccount { id } } } }`;
+const ALERT_RAISED = 'subscription { mirrorAlertRaised { id platform source candidate { handle } matched { handle } } }';
+
+describe('mirror detection through the API', () => {
+  const t = useCasework();
+  let original: { id: string; requestId: string; organisation: string };
+  let xSystem: string;
+  let metaSystem: string;
+
+  beforeAll(async () => {
+    const { cw, exchange } = t;
+    xSystem = exchange.token('x', Role.PLATFORM_SYSTEM, 'x-signup-service');
+    metaSystem = exchange.token('meta', Role.PLATFORM_SYSTEM, 'meta-signup-service');
+    const organisation = await cw.organisation();
+    const flagged = await cw.ok(cw.analyst, `mutation($input: FlagAccountInput!) { flagAccount(input: $input) { id } }`, {
+      input: {
+        platform: 'X', handle: 'umar_media_ttp', displayName: 'Umar Media', bio: 'Official releases of the caravan. Backup: t.me/umar_backup',
+        avatarPdq: BRIDGE_PDQ, links: ['https://t.me/umar_backup'], organisationIds: [organisation], internalNotes: 'SECRET-account-note',
+        evidence: [{ url: 'https://evidence.example/SECRET-restricted', classification: 'RESTRICTED' }],
+      },
+    });
+    const draft = await cw.draft({ accountIds: [flagged.flagAccount.id], kind: 'ORDER', internalNotes: 'SECRET-request-note' });
+    await cw.move(cw.supervisor, draft.id, 'SUBMITTED');
+    await cw.move(cw.xReviewer, draft.id, 'ACTIONED', { action: 'ACCOUNT_TERMINATED' });
+    original = { id: flagged.flagAccount.id, requestId: draft.id, organisation };
+    for (let i = 0; i < 100 && !exchange.services.mirrors.index.has(original.id); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(exchange.services.mirrors.index.has(original.id)).toBe(true);
+  });
+
+  it('catches a sign-up with a confusable handle, the rotated logo and the same backup link, and shows only the public view', async () => {
+    const rotated = fs.readFileSync(path.join(IMAGES, 'bridge-2-rotate-90.jpg')).toString('base64');
+    const data = await t.cw.ok(xSystem, SCREEN, {
+      input: { platform: 'X', handle: 'umar_rnedia_ttp2', displayName: 'Umar Media', bio: 'New home. Join t.me/umar_backup', avatarImage: rotated },
+    });
+    const result = data.screenAccount;
+    expect(result.verdict).toBe('LIKELY_MIRROR');
+    expect(result.matches[0].removedAccount).toMatchObject({ platform: 'X', handle: 'umar_media_ttp', displayName: 'Umar Media' });
+    expect(result.matches[0].removedAccount.organisations).toHaveLength(1);
+    expect(result.matches[0].signals.join('\n')).toMatch(/avatar PDQ distance \d+ to @umar_media_ttp \(X, removed \d{4}-\d{2}-\d{2}\)/);
+    expect(result.matches[0].signals.join('\n')).toMatch(/shares tg:umar_backup/);
+    expect(result.alert).toMatchObject({ status: 'PENDING_REVIEW', source: 'SCREENING', platform: 'X' });
+    const text = JSON.stringify(data);
+    expect(text).not.toMatch(/SECRET/);
+    expect(text).not.toContain(original.requestId);
+    expect(text).not.toContain(original.id);
+  });
+
+  it('matches removed accounts on every platform, and a platform screens only its own sign-ups', async () => {
+    const data = await t.cw.ok(metaSystem, SCREEN, { input: { platform: 'INSTAGRAM', handle: 'umar.media.ttp', bio: 'Follow t.me/umar_backup' } });
+    expect(data.screenAccount.matches[0].removedAccount.platform).toBe('X');
+    const foreign = await t.exchange.gql(metaSystem, SCREEN, { input: { platform: 'X', handle: 'whatever' } });
+    expect(errorCode(foreign)).toBe('BAD_USER_INPUT');
+    const agency = await t.exchange.gql(t.cw.analyst, SCREEN, { input: { platform: 'X', handle: 'whatever' } });
+    expect(errorCode(agency)).toBe('FORBIDDEN');
+  });
+
+  it('refuses bad avatars and oversized batches', async () => {
+    const junk = await t.exchange.gql(xSystem, SCREEN, { input: { platform: 'X', handle: 'h', avatarImage: Buffer.from('not an image').toString('base64') } });
+    expect(errorCode(junk)).toBe('BAD_USER_INPUT');
+    const badHash = await t.exchange.gql(xSystem, SCREEN, { input: { platform: 'X', handle: 'h', avatarPdq: 'xyz' } });
+    expect(errorCode(badHash)).toBe('BAD_USER_INPUT');
+    const batch = `mutation($input: ScreenAccountsInput!) { screenAccounts(input: $input) { handle verdict } }`;
+    const tooMany = await t.exchange.gql(xSystem, batch, { input: { accounts: Array.from({ length: 1001 }, (_, i) => ({ platform: 'X', handle: `h${i}` })) } });
+    expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');
+    const three = await t.cw.ok(xSystem, batch, { input: { accounts: ['a_cricket_fan', 'umar_media_ttp_official', 'travel_diary'].map((handle) => ({ platform: 'X', handle })) } });
+    expect(three.screenAccounts.map((r: { verdict: string }) => r.verdict)).toEqual(['NO_MATCH', expect.stringMatching(/MIRROR/), 'NO_MATCH']);
+  });
+
+  it('shows each side only the alerts it may see, on every path', async () => {
+    const agency = (await t.cw.ok(t.cw.analyst, ALERTS)).mirrorAlerts;
+    const x = (await t.cw.ok(t.cw.xReviewer, ALERTS)).mirrorAlerts;
+    const meta = (await t.cw.ok(t.cw.metaReviewer, ALERTS)).mirrorAlerts;
+    const telegram = (await t.cw.ok(t.exchange.token('telegram', Role.PLATFORM_REVIEWER), ALERTS)).mirrorAlerts;
+    expect(x.nodes.every((a: { platform: string }) => a.platform === 'X')).toBe(true);
+    expect(meta.nodes.every((a: { platform: string }) => a.platform === 'INSTAGRAM')).toBe(true);
+    expect(agency.totalCount).toBe(x.totalCount + meta.totalCount);
+    expect(telegram.totalCount).toBe(0);
+    expect(x.nodes[0].matchedAccount).toEqual({ id: original.id, internalNotes: null });
+    expect(meta.nodes[0].matchedAccount).toBeNull();
+    expect(JSON.stringify([x, meta])).not.toMatch(/SECRET/);
+    const missing = await t.exchange.gql(t.cw.metaReviewer, `query($id: ID!) { mirrorAlert(id: $id) { id } }`, { id: x.nodes[0].id });
+    expect(missing.errors?.[0].message).toBe(`MirrorAlert ${x.nodes[0].id} not found`);
+    const auditor = await t.exchange.gql(t.exchange.token('ofcom', Role.AUDITOR), ALERTS);
+    expect(errorCode(auditor)).toBe('FORBIDDEN');
+  });
+
+  it('raises an alert when an agency flags a match, visible to agencies but not yet to the platform', async () => {
+    await t.cw.ok(t.cw.analyst, `mutation($input: FlagAccountInput!) { flagAccount(input: $input) { id } }`, {
+      input: { platform: 'X', handle: 'umar_media_ttp_backup', bio: 'Backup: t.me/umar_backup' },
+    });
+    const agency = (await t.cw.ok(t.cw.analyst, ALERTS)).mirrorAlerts.nodes;
+    expect(agency.some((a: { source: string; candidate: { handle: string } }) => a.source === 'FLAGGED' && a.candidate.handle === 'umar_media_ttp_backup')).toBe(true);
+    const x = (await t.cw.ok(t.cw.xReviewer, ALERTS)).mirrorAlerts.nodes;
+    expect(x.some((a: { source: string }) => a.source === 'FLAGGED')).toBe(false);
+  });
+
+  it('delivers mirrorAlertRaised to agencies and the screening platform only', async () => {
+    const feeds = {
+      agency: await t.exchange.subscribe(t.cw.analyst, ALERT_RAISED),
+      x: await t.exchange.subscribe(t.cw.xReviewer, ALERT_RAISED),
+      meta: await t.exchange.subscribe(t.cw.metaReviewer, ALERT_RAISED),
+    };
+    await t.cw.ok(xSystem, SCREEN, { input: { platform: 'X', handle: 'umar_media_ttp_new', bio: 't.me/umar_backup' } });
+    expect((await feeds.agency.next()).mirrorAlertRaised).toMatchObject({ platform: 'X', source: 'SCREENING', matched: { handle: 'umar_media_ttp' } });
+    expect((await feeds.x.next()).mirrorAlertRaised.candidate.handle).toBe('umar_media_ttp_new');
+    expect(await feeds.meta.settle()).toEqual([]);
+    for (const feed of Object.values(feeds)) await feed.close();
+  });
+
+  it('confirming links the mirror and drafts a request from the original, which a supervisor submits in one step', async () => {
+    const pending = (await t.cw.ok(t.cw.analyst, `{ mirrorAlerts(filter: { statuses: [PENDING_REVIEW], platform: X }) { nodes { id source } } }`)).mirrorAlerts.nodes;
+    const alert = pending.find((a: { source: string }) => a.source === 'SCREENING');
+    const REVIEW = `mutation($input: ReviewMirrorAlertInput!) { reviewMirrorAlert(input: $input) { id status draftRequestId candidateAccount { id handle mirrorOf { id } } } }`;
+    expect(errorCode(await t.exchange.gql(t.cw.xReviewer, REVIEW, { input: { id: alert.id, decision: 'CONFIRMED' } }))).toBe('FORBIDDEN');
+    const reviewed = (await t.cw.ok(t.cw.analyst, REVIEW, { input: { id: alert.id, decision: 'CONFIRMED', createTakedownDraft: true, note: 'same logo and backup link' } })).reviewMirrorAlert;
+    expect(reviewed.status).toBe('CONFIRMED');
+    expect(reviewed.candidateAccount.mirrorOf).toEqual({ id: original.id });
+    const draft = (await t.cw.ok(t.cw.analyst, `query($id: ID!) { takedownRequest(id: $id) { status kind legalBasis { instrument } reasons accounts { id } organisations { id } } }`, { id: reviewed.draftRequestId })).takedownRequest;
+    expect(draft).toMatchObject({ status: 'DRAFT', kind: 'ORDER', legalBasis: { instrument: 'PECA 2016' }, accounts: [{ id: reviewed.candidateAccount.id }], organisations: [{ id: original.organisation }] });
+    expect(draft.reasons.at(-1)).toContain(original.requestId);
+    expect((await t.cw.move(t.cw.supervisor, reviewed.draftRequestId, 'SUBMITTED')).status).toBe('SUBMITTED');
+    const again = await t.exchange.gql(t.cw.analyst, REVIEW, { input: { id: alert.id, decision: 'DISMISSED' } });
+    expect(errorCode(again)).toBe('INVALID_TRANSITION');
+  });
+
+  it('forgets a reinstated account', async () => {
+    await t.cw.move(t.cw.xReviewer, original.requestId, 'REINSTATED');
+    for (let i = 0; i < 100 && t.exchange.services.mirrors.index.has(original.id); i++) await new Promise((r) => setTimeout(r, 20));
+    const data = await t.cw.ok(xSystem, SCREEN, { input: { platform: 'X', handle: 'umar_media_ttp_3' } });
+    expect(data.screenAccount.matches.map((m: { removedAccount: { handle: string } }) => m.removedAccount.handle)).not.toContain('umar_media_ttp');
+  });
+});
