@@ -12,6 +12,7 @@ import { startServer } from '../server';
 import { closeServices, openServices } from '../services';
 import { DEMO_IDENTITIES, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
+import { screenFiles } from './screen';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -127,6 +128,19 @@ program
     } finally {
       await closeServices(services);
     }
+  });
+
+program
+  .command('screen')
+  .description('screen accounts offline against removed accounts; one JSON line per candidate on stdout')
+  .requiredOption('--banned <file>', 'JSON lines of removed accounts: {"id","platform","handle","displayName","bio","links","avatarPdq"}')
+  .requiredOption('--candidates <file>', 'JSON lines of accounts to screen, same fields')
+  .option('--out <file>', 'write results here instead of stdout')
+  .action(async (options: { banned: string; candidates: string; out?: string }) => {
+    const out = options.out ? fs.createWriteStream(options.out) : process.stdout;
+    const screened = await screenFiles(options.banned, options.candidates, out, process.stderr);
+    if (options.out) await new Promise((resolve) => (out as fs.WriteStream).end(resolve));
+    process.stderr.write(`screened ${screened} candidates${options.out ? ` into ${options.out}` : ''}\n`);
   });
 
 program

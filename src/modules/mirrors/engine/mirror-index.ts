@@ -57,6 +57,8 @@ interface Entry {
 }
 
 const MAX_CANDIDATES = 100;
+/** A key shared by more accounts than this says little about any one of them; it is skipped. */
+const MAX_POSTING = 500;
 const DAY = 86_400_000;
 
 const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
@@ -143,15 +145,16 @@ export class MirrorIndex {
   /** Candidate ids from every index, most-hit first; no scan of the whole index. */
   candidates(query: PreparedSubject): string[] {
     const hits = new Map<string, number>();
-    const hit = (ids: Iterable<string> | undefined, weight = 1) => {
-      for (const id of ids ?? []) hits.set(id, (hits.get(id) ?? 0) + weight);
+    const hit = (ids: Set<string> | string[] | undefined, weight = 1) => {
+      if (!ids || ('size' in ids ? ids.size : ids.length) > MAX_POSTING) return;
+      for (const id of ids) hits.set(id, (hits.get(id) ?? 0) + weight);
     };
     for (const key of exactKeys(query.handle, query.name)) hit(this.exact.get(key), 3);
     if (query.handle.core.length >= 3) {
       for (const core of this.shortCores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
       for (const core of this.longCores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
     }
-    if (query.avatars.length) hit(this.avatars.search(query.avatars).keys(), 3);
+    if (query.avatars.length) hit([...this.avatars.search(query.avatars).keys()], 3);
     if (query.bio) for (const band of lshBands(query.bio)) hit(this.bands.get(band));
     for (const link of query.links) hit(this.links.get(link), 3);
     return [...hits.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES).map(([id]) => id);

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { Presets, SingleBar } from 'cli-progress';
+import { MirrorIndex, RemovedAccount } from '../modules/mirrors/engine/mirror-index';
+import { isPdqHex } from '../modules/mirrors/engine/pdq';
+
+/** One line of the input files, as platforms export them. */
+interface AccountLine {
+  id: string;
+  platform: string;
+  handle: string;
+  displayName?: string | null;
+  bio?: string | null;
+  links?: string[];
+  avatarPdq?: string | null;
+  removedAt?: string;
+}
+
+async function* readJsonLines(file: string): AsyncGenerator<AccountLine> {
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist`);
+  const input = fs.createReadStream(file, 'utf8');
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const line of lines) {
+      number++;
+      if (line.trim()) yield parseLine(file, number, line);
+    }
+  } finally {
+    // Stop reading when the caller stops early or a line is refused.
+    lines.close();
+    input.destroy();
+  }
+}
+
+function parseLine(file: string, number: number, line: string): AccountLine {
+  let value: AccountLine;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new Error(`${file} line ${number} is not JSON (${(error as Error).message}); each line must be one JSON object`);
+  }
+  if (typeof value.id !== 'string' || typeof value.handle !== 'string' || typeof value.platform !== 'string') {
+    throw new Error(`${file} line ${number} needs "id", "platform" and "handle" strings`);
+  }
+  if (value.avatarPdq && !isPdqHex(value.avatarPdq)) throw new Error(`${file} line ${number}: avatarPdq must be 64 hex digits (pax hash-image prints them)`);
+  return value;
+}
+
+async function countLines(file: string): Promise<number> {
+  let count = 0;
+  for await (const chunk of fs.createReadStream(file)) for (const byte of chunk as Buffer) if (byte === 10) count++;
+  return count;
+}
+
+/**
+ * `pax screen`: screens a platform's accounts against removed accounts offline, writing one JSON
+ * line per candidate: {"id","verdict","score","matchId","signals"}. Progress goes to `progress`.
+ */
+export async function screenFiles(bannedFile: string, candidatesFile: string, out: NodeJS.WritableStream, progress: NodeJS.WritableStream): Promise<number> {
+  const index = new MirrorIndex();
+  const bar = new SingleBar({ format: '{task} {bar} {percentage}% | {value}/{total} | {eta_formatted} left', stream: progress, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+  bar.start(await countLines(bannedFile), 0, { task: 'indexing removed accounts' });
+  for await (const line of readJsonLines(bannedFile)) {
+    const account: RemovedAccount = { ...line, links: line.links ?? [], removedAt: line.removedAt ? new Date(line.removedAt) : new Date() };
+    index.add(account);
+    bar.increment();
+  }
+  bar.stop();
+  bar.start(await countLines(candidatesFile), 0, { task: 'screening candidates      ' });
+  let screened = 0;
+  for await (const line of readJsonLines(candidatesFile)) {
+    const [best] = index.screen({ ...line, avatarPdq: line.avatarPdq ? [line.avatarPdq] : [] }, { limit: 1, minProbability: 0 });
+    out.write(
+      `${JSON.stringify({
+        id: line.id,
+        verdict: best?.verdict ?? 'NO_MATCH',
+        score: best ? Math.round(best.probability * 10_000) / 10_000 : 0,
+        matchId: best && best.verdict !== 'NO_MATCH' ? best.account.id : null,
+        signals: best && best.verdict !== 'NO_MATCH' ? best.signals.map((s) => s.text) : [],
+      })}\n`,
+    );
+    screened++;
+    bar.increment();
+  }
+  bar.stop();
+  return screened;
+}
