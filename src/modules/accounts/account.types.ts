@@ -22,8 +22,9 @@ export class EvidenceInput {
   classification: Classification;
 }
 
-@InputType()
-export class FlagAccountInput {
+/** What PAX knows of an account's public profile; shared by flagging and screening. */
+@InputType('AccountProfileFields')
+export class AccountProfileFields {
   @Field(() => Platform)
   platform: Platform;
 
@@ -33,24 +34,38 @@ export class FlagAccountInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
-  platformAccountId?: string;
+  @Length(1, 300)
+  displayName?: string;
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 300)
-  displayName?: string;
+  @MaxLength(10000)
+  bio?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Backup links the account advertises: t.me, WhatsApp channels, sites.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @Length(3, 2048, { each: true })
+  links?: string[];
+
+  @Field({ nullable: true, description: 'PDQ hash (64 hex digits) of the avatar, e.g. from pax hash-image.' })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'avatarPdq must be 64 hex digits' })
+  avatarPdq?: string;
+}
+
+@InputType()
+export class FlagAccountInput extends AccountProfileFields {
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 200)
+  platformAccountId?: string;
 
   @Field({ nullable: true })
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
   @MaxLength(2048)
   url?: string;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @MaxLength(10000)
-  bio?: string;
 
   @Field(() => [ID], { nullable: true })
   @IsOptional()
@@ -65,17 +80,6 @@ export class FlagAccountInput {
   @IsOptional()
   @MaxLength(10000)
   internalNotes?: string;
-
-  @Field({ nullable: true, description: 'PDQ hash (64 hex digits) of the avatar, e.g. from pax hash-image.' })
-  @IsOptional()
-  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'avatarPdq must be 64 hex digits' })
-  avatarPdq?: string;
-
-  @Field(() => [String], { nullable: true, description: 'Backup links the account advertises: t.me, WhatsApp channels, sites.' })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @Length(3, 2048, { each: true })
-  links?: string[];
 
   @Field(() => [EvidenceInput], { nullable: true })
   @IsOptional()

@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsBase64, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBase64, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { AccountProfileFields } from '../accounts/account.types';
 import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
@@ -10,36 +11,8 @@ export const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
 export const MAX_BATCH = 1000;
 
 @InputType()
-export class ScreenAccountInput {
-  @Field(() => Platform)
-  platform: Platform;
-
-  @Field()
-  @Length(1, 200)
-  handle: string;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @MaxLength(300)
-  displayName?: string;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @MaxLength(10000)
-  bio?: string;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @Length(3, 2048, { each: true })
-  links?: string[];
-
-  @Field({ nullable: true, description: 'The avatar as a PDQ hash (64 hex digits)…' })
-  @IsOptional()
-  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'avatarPdq must be 64 hex digits' })
-  avatarPdq?: string;
-
-  @Field({ nullable: true, description: '…or as image bytes (base64, 2 MiB at most); rotations and flips are tried too.' })
+export class ScreenAccountInput extends AccountProfileFields {
+  @Field({ nullable: true, description: 'The avatar as image bytes (base64, 2 MiB at most), instead of avatarPdq; rotations and flips are tried too.' })
   @IsOptional()
   @IsBase64(undefined, { message: 'avatarImage must be base64' })
   @MaxLength(Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 4, { message: 'avatarImage is larger than 2 MiB' })
