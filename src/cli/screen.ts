@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { Presets, SingleBar } from 'cli-progress';
-import { MirrorIndex, RemovedAccount } from '../modules/mirrors/engine/mirror-index';
+import { MirrorIndex } from '../modules/mirrors/engine/mirror-index';
 import { isPdqHex } from '../modules/mirrors/engine/pdq';
 
 /** One line of the input files, as platforms export them. */
@@ -60,16 +60,23 @@ async function countLines(file: string): Promise<number> {
 export async function screenFiles(bannedFile: string, candidatesFile: string, out: NodeJS.WritableStream, progress: NodeJS.WritableStream): Promise<number> {
   const index = new MirrorIndex();
   const bar = new SingleBar({ format: '{task} {bar} {percentage}% | {value}/{total} | {eta_formatted} left', stream: progress, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
-  bar.start(await countLines(bannedFile), 0, { task: 'indexing removed accounts' });
-  for await (const line of readJsonLines(bannedFile)) {
-    const account: RemovedAccount = { ...line, links: line.links ?? [], removedAt: line.removedAt ? new Date(line.removedAt) : new Date() };
-    index.add(account);
-    bar.increment();
-  }
-  bar.stop();
-  bar.start(await countLines(candidatesFile), 0, { task: 'screening candidates      ' });
+  // The bar runs a timer; it must stop whether or not a file turns out to be bad.
+  const phase = async (task: string, file: string, each: (line: AccountLine) => void) => {
+    bar.start(await countLines(file), 0, { task });
+    try {
+      for await (const line of readJsonLines(file)) {
+        each(line);
+        bar.increment();
+      }
+    } finally {
+      bar.stop();
+    }
+  };
+  await phase('indexing removed accounts', bannedFile, (line) =>
+    index.add({ ...line, links: line.links ?? [], removedAt: line.removedAt ? new Date(line.removedAt) : new Date() }),
+  );
   let screened = 0;
-  for await (const line of readJsonLines(candidatesFile)) {
+  await phase('screening candidates      ', candidatesFile, (line) => {
     const [best] = index.screen({ ...line, avatarPdq: line.avatarPdq ? [line.avatarPdq] : [] }, { limit: 1, minProbability: 0 });
     out.write(
       `${JSON.stringify({
@@ -81,8 +88,6 @@ export async function screenFiles(bannedFile: string, candidatesFile: string, ou
       })}\n`,
     );
     screened++;
-    bar.increment();
-  }
-  bar.stop();
+  });
   return screened;
 }
