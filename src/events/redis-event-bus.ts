@@ -21,7 +21,9 @@ const redactedUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
 export function createRedisEventBus(url: string, log: Logger): RedisEventBus {
   const options = { maxRetriesPerRequest: 1, connectTimeout: 2000 };
   const publisher = new Redis(url, { ...options, connectionName: 'pax-publish' });
-  const subscriber = new Redis(url, { ...options, connectionName: 'pax-subscribe' });
+  // No INFO ready check on the subscriber: a SUBSCRIBE queued before the connection is up (the
+  // mirror index subscribes at start-up) would put it in subscriber mode and fail the check.
+  const subscriber = new Redis(url, { ...options, connectionName: 'pax-subscribe', enableReadyCheck: false });
   let closing = false;
   for (const [name, client] of [['publish', publisher], ['subscribe', subscriber]] as const) {
     let down = false;
