@@ -1,20 +1,11 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { Presets, SingleBar } from 'cli-progress';
-import { MirrorIndex } from '../modules/mirrors/engine/mirror-index';
+import { MirrorIndex, RemovedAccount } from '../modules/mirrors/engine/mirror-index';
 import { isPdqHex } from '../modules/mirrors/engine/pdq';
 
-/** One line of the input files, as platforms export them. */
-interface AccountLine {
-  id: string;
-  platform: string;
-  handle: string;
-  displayName?: string | null;
-  bio?: string | null;
-  links?: string[];
-  avatarPdq?: string | null;
-  removedAt?: string;
-}
+/** One line of the input files, as platforms export them: a removed account, dated or not. */
+type AccountLine = Omit<RemovedAccount, 'removedAt'> & { removedAt?: string };
 
 async function* readJsonLines(file: string): AsyncGenerator<AccountLine> {
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist`);

@@ -28,8 +28,9 @@ export class ScreenAccountsInput {
   accounts: ScreenAccountInput[];
 }
 
-@ObjectType({ description: 'The public view of a removed account: no requests, notes or evidence.' })
-export class RemovedAccountView {
+/** Who an account is on its platform; the part every view of an account shares. */
+@ObjectType({ simpleResolvers: true })
+export class AccountIdentityView {
   @Field(() => Platform)
   platform: Platform;
 
@@ -38,7 +39,10 @@ export class RemovedAccountView {
 
   @Field(() => String, { nullable: true })
   displayName: string | null;
+}
 
+@ObjectType({ description: 'The public view of a removed account: no requests, notes or evidence.' })
+export class RemovedAccountView extends AccountIdentityView {
   @Field(() => [String])
   organisations: string[];
 
@@ -80,16 +84,7 @@ export class ScreeningResult {
 }
 
 @ObjectType()
-export class CandidateView {
-  @Field(() => Platform)
-  platform: Platform;
-
-  @Field()
-  handle: string;
-
-  @Field(() => String, { nullable: true })
-  displayName: string | null;
-
+export class CandidateView extends AccountIdentityView {
   @Field(() => String, { nullable: true })
   bio: string | null;
 
