@@ -64,4 +64,16 @@ describe('multi-index hashing over PDQ', () => {
       expect([...mih.search([query]).keys()].sort()).toEqual(expected);
     }
   });
+
+  it('forgets a removed hash and reuses its slot for the next one', () => {
+    const mih = new PdqMultiIndex<string>();
+    const a = '0'.repeat(64);
+    const b = 'f'.repeat(64);
+    mih.add('a', a);
+    mih.remove('a');
+    mih.add('b', b);
+    expect(mih.size).toBe(1);
+    expect([...mih.search([a]).keys()]).toEqual([]);
+    expect([...mih.search([b])]).toEqual([['b', 0]]);
+  });
 });

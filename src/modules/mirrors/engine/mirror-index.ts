@@ -1,5 +1,5 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
-import PassjoinIndex from 'mnemonist/passjoin-index';
+import { DeletionIndex } from './deletion-index';
 import { PdqMultiIndex } from './mih';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
 import { NameKeys, nameKeys } from './normalise';
@@ -87,14 +87,13 @@ class MultiMap<K, V> {
 
 /**
  * Every removed account, indexed so a screening finds its candidates without a scan: exact maps
- * of name keys, a Passjoin edit-distance index of cores, multi-index hashing of avatars, LSH bands
+ * of name keys, a one-edit deletion index of cores, multi-index hashing of avatars, LSH bands
  * of bios and an inverted index of links. Candidates are scored by the shipped model.
  */
 export class MirrorIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly exact = new MultiMap<string, string>();
-  private readonly shortCores = new PassjoinIndex<string>(levenshtein, 1);
-  private readonly longCores = new PassjoinIndex<string>(levenshtein, 2);
+  private readonly cores = new DeletionIndex();
   private readonly coreOwners = new MultiMap<string, string>();
   private readonly avatars = new PdqMultiIndex<string>();
   private readonly bands = new MultiMap<string, string>();
@@ -116,7 +115,7 @@ export class MirrorIndex {
     this.entries.set(account.id, entry);
     for (const key of exactKeys(entry.handle, entry.name)) this.exact.add(key, account.id);
     if (entry.handle.core.length >= 3) {
-      if (this.coreOwners.count(entry.handle.core) === 0) (entry.handle.core.length < 6 ? this.shortCores : this.longCores).add(entry.handle.core);
+      this.cores.add(entry.handle.core);
       this.coreOwners.add(entry.handle.core, account.id);
     }
     if (entry.avatar) this.avatars.add(account.id, entry.avatar);
@@ -124,7 +123,7 @@ export class MirrorIndex {
     for (const link of entry.links) this.links.add(link, account.id);
   }
 
-  /** Forgets an account (reinstated). The Passjoin index keeps the core string; lookups skip it. */
+  /** Forgets an account (reinstated). The deletion index keeps the core string; lookups skip it. */
   remove(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
@@ -151,8 +150,7 @@ export class MirrorIndex {
     };
     for (const key of exactKeys(query.handle, query.name)) hit(this.exact.get(key), 3);
     if (query.handle.core.length >= 3) {
-      for (const core of this.shortCores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
-      for (const core of this.longCores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
+      for (const core of this.cores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
     }
     if (query.avatars.length) hit([...this.avatars.search(query.avatars).keys()], 3);
     if (query.bio) for (const band of lshBands(query.bio)) hit(this.bands.get(band));
