@@ -1,4 +1,7 @@
-import { ConfigError, jwtConfigFromEnv } from './config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, jwtConfigFromEnv, keyringFromEnv } from './config';
 
 describe('JWT configuration', () => {
   it('refuses to mix HMAC and public-key algorithms (algorithm confusion)', () => {
@@ -11,5 +14,20 @@ describe('JWT configuration', () => {
 
   it('needs a key or secret in production instead of generating a dev secret', () => {
     expect(() => jwtConfigFromEnv({}, true, 'sqlite::memory:')).toThrow(/PAX_JWT_PUBLIC_KEY/);
+  });
+});
+
+describe('master key configuration', () => {
+  it('needs PAX_MASTER_KEYS in production', () => {
+    expect(() => keyringFromEnv({}, true, 'sqlite:./data/pax.sqlite')).toThrow(/PAX_MASTER_KEYS/);
+  });
+
+  it('keeps one generated dev key beside the SQLite file, so sealed rows open after a restart', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pax-config-'));
+    const url = `sqlite:${path.join(dir, 'pax.sqlite')}`;
+    const first = keyringFromEnv({}, false, url);
+    const sealed = first.seal(Buffer.from('kept'), 'row');
+    expect(keyringFromEnv({}, false, url).open(sealed, 'row').toString()).toBe('kept');
+    expect(fs.statSync(path.join(dir, 'dev-master-keys')).mode & 0o777).toBe(0o600);
   });
 });

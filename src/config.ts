@@ -3,6 +3,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { Algorithm } from 'jsonwebtoken';
 import { DEFAULT_SLA_POLICY, parseSlaPolicy, SlaPolicy } from './modules/takedowns/sla';
+import { DEFAULT_INSTRUMENTS, InstrumentRule, parseInstrumentRules } from './modules/disclosures/instruments';
+import { generateMasterKey, Keyring, parseKeyring } from './modules/disclosures/sealing';
 
 export interface JwtConfig {
   algorithms: Algorithm[];
@@ -22,6 +24,15 @@ export interface PaxConfig {
   redisUrl?: string;
   jwt: JwtConfig;
   sla: SlaPolicy;
+  /** Which data categories and request types each legal instrument covers. */
+  disclosureInstruments: InstrumentRule[];
+  /** Master keys that wrap the data keys of sealed disclosures and evidence. */
+  keyring: Keyring;
+  /** Size limits of a disclosed payload and of an evidence item's captured copy, in bytes. */
+  disclosureMaxBytes: number;
+  evidenceMaxBytes: number;
+  /** How often the preservation and notification sweep runs. */
+  sweepIntervalSeconds: number;
   /** How long a partner lookup is reused; deactivation through another instance takes this long. */
   partnerCacheSeconds: number;
   migrateOnStart: boolean;
@@ -43,14 +54,37 @@ function bool(value: string | undefined, fallback: boolean): boolean {
  * Dev and tests sign and verify with one HS256 secret. Without PAX_JWT_SECRET, a random one is
  * kept next to the SQLite file so that `pax token` and `pax serve` agree across runs.
  */
-function devSecret(databaseUrl: string): string {
+function devSecret(databaseUrl: string, name: string, create: () => string): string {
   const dir = databaseUrl.startsWith('sqlite:') ? path.dirname(databaseUrl.slice('sqlite:'.length)) : './data';
-  const file = path.join(dir === '' ? '.' : dir, 'dev-jwt-secret');
+  const file = path.join(dir === '' ? '.' : dir, name);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+    // 'wx': of two processes starting together, the first one's secret wins and both read it.
+    try {
+      fs.writeFileSync(file, create(), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The master keyring. Production must name its keys (PAX_MASTER_KEYS); dev keeps a generated one
+ * beside the SQLite file, like the JWT secret, so sealed rows survive restarts. An in-memory
+ * database gets a throwaway key.
+ */
+export function keyringFromEnv(env: NodeJS.ProcessEnv, production: boolean, databaseUrl: string): Keyring {
+  if (env.PAX_MASTER_KEYS) return parseKeyring(env.PAX_MASTER_KEYS, env.PAX_MASTER_KEY_ID || undefined);
+  if (production) throw new ConfigError('NODE_ENV=production: set PAX_MASTER_KEYS (generate one with `pax keys generate`)');
+  if (databaseUrl.includes(':memory:')) return parseKeyring(generateMasterKey('dev'));
+  return parseKeyring(devSecret(databaseUrl, 'dev-master-keys', () => generateMasterKey('dev')));
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!(value > 0)) throw new ConfigError(`${name} must be a positive number, not ${env[name]}`);
+  return value;
 }
 
 export function jwtConfigFromEnv(env: NodeJS.ProcessEnv, production: boolean, databaseUrl: string): JwtConfig {
@@ -71,7 +105,7 @@ export function jwtConfigFromEnv(env: NodeJS.ProcessEnv, production: boolean, da
   let secret = env.PAX_JWT_SECRET;
   if (usesHmac && !secret) {
     if (production) throw new ConfigError('NODE_ENV=production: set PAX_JWT_PUBLIC_KEY (RS256/ES256) or PAX_JWT_SECRET');
-    secret = devSecret(databaseUrl);
+    secret = devSecret(databaseUrl, 'dev-jwt-secret', () => crypto.randomBytes(32).toString('hex'));
   }
   return {
     algorithms,
@@ -95,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaxConfig {
     redisUrl: env.REDIS_URL || undefined,
     jwt: jwtConfigFromEnv(env, production, databaseUrl),
     sla: env.PAX_SLA_POLICY ? parseSlaPolicy(env.PAX_SLA_POLICY) : DEFAULT_SLA_POLICY,
+    disclosureInstruments: env.PAX_DISCLOSURE_INSTRUMENTS ? parseInstrumentRules(env.PAX_DISCLOSURE_INSTRUMENTS) : DEFAULT_INSTRUMENTS,
+    keyring: keyringFromEnv(env, production, databaseUrl),
+    disclosureMaxBytes: positive(env, 'PAX_DISCLOSURE_MAX_BYTES', 4 * 2 ** 20),
+    evidenceMaxBytes: positive(env, 'PAX_EVIDENCE_MAX_BYTES', 2 * 2 ** 20),
+    sweepIntervalSeconds: positive(env, 'PAX_SWEEP_INTERVAL_SECONDS', 60),
     partnerCacheSeconds: Number(env.PAX_PARTNER_CACHE_SECONDS ?? 5),
     migrateOnStart: bool(env.PAX_MIGRATE_ON_START, true),
     seedDemoWhenEmpty: !production && bool(env.PAX_SEED_DEMO, true),

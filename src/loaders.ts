@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Principal } from './auth/principal';
-import { scopeAccounts, scopeEvidence, scopeStatusHistory, scopeTakedownRequests } from './access/policy';
-import { Account, AccountOrganisation, EvidenceItem } from './modules/accounts/account.entity';
+import { scopeAccounts, scopeDisclosureRecords, scopeEvidence, scopeStatusHistory, scopeTakedownRequests } from './access/policy';
+import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction } from './modules/disclosures/disclosure.entity';
+import { Account, AccountOrganisation } from './modules/accounts/account.entity';
+import { EvidenceItem } from './modules/evidence/evidence.entity';
 import { Designation, Organisation } from './modules/organisations/organisation.entity';
 import { PartnerDirectory } from './modules/partners/partner.service';
 import { PartnerView } from './modules/partners/partner.types';
@@ -90,6 +92,17 @@ export function createLoaders(db: DataSource, partners: PartnerDirectory, curren
     requestsOfAccount: linked(TakedownRequestAccount, 'accountId', 'takedownRequestId', TakedownRequest, scopeTakedownRequests),
     evidenceOfAccount: owned(EvidenceItem, 'accountId', scopeEvidence),
     historyOfRequest: owned(StatusHistoryEntry, 'takedownRequestId', scopeStatusHistory),
+    takedownRequest: new DataLoader<string, TakedownRequest | null>(async (ids) => {
+      const principal = currentPrincipal();
+      if (!principal) return ids.map(() => null);
+      const query = db.getRepository(TakedownRequest).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: [...new Set(ids)] });
+      const found = new Map((await scopeTakedownRequests(query, 't', principal).getMany()).map((r) => [r.id, r]));
+      return ids.map((id) => found.get(id) ?? null);
+    }, options),
+    evidenceOfDisclosure: owned(EvidenceItem, 'disclosureRequestId', scopeEvidence),
+    historyOfDisclosure: owned(DisclosureHistoryEntry, 'disclosureRequestId', scopeDisclosureRecords),
+    productionOfDisclosure: owned(DisclosureProduction, 'disclosureRequestId', scopeDisclosureRecords),
+    openingsOfDisclosure: owned(DisclosureOpening, 'disclosureRequestId', scopeDisclosureRecords),
   };
 }
 

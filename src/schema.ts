@@ -8,6 +8,9 @@ import { PartnerResolver } from './modules/partners/partner.resolver';
 import { StatusHistoryEntryResolver, TakedownResolver } from './modules/takedowns/takedown.resolver';
 import { MirrorResolver } from './modules/mirrors/mirror.resolver';
 
+import { EvidenceAccessResolver, EvidenceResolver } from './modules/evidence/evidence.resolver';
+import { DisclosureHistoryEntryResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
+
 export const RESOLVERS = [
   PartnerResolver,
   OrganisationResolver,
@@ -15,6 +18,10 @@ export const RESOLVERS = [
   TakedownResolver,
   StatusHistoryEntryResolver,
   MirrorResolver,
+  EvidenceResolver,
+  EvidenceAccessResolver,
+  DisclosureResolver,
+  DisclosureHistoryEntryResolver,
 ] as const;
 
 /**

@@ -134,7 +134,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '8mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = String(req.id);

@@ -16,6 +16,9 @@ import { PartnerDirectory } from './modules/partners/partner.service';
 import { TakedownService } from './modules/takedowns/takedown.service';
 import { MirrorService } from './modules/mirrors/mirror.service';
 import type { PaxContext } from './context';
+import { Clock, systemClock } from './common/clock';
+import { EvidenceService } from './modules/evidence/evidence.service';
+import { DisclosureService } from './modules/disclosures/disclosure.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -33,6 +36,10 @@ export interface Services {
   accounts: AccountService;
   takedowns: TakedownService;
   mirrors: MirrorService;
+  evidence: EvidenceService;
+  disclosures: DisclosureService;
+  clock: Clock;
+  sweepTimer: NodeJS.Timeout;
 }
 
 /** Opens the database (running migrations when configured) and wires the services. */
@@ -40,6 +47,7 @@ export async function openServices(
   config: PaxConfig,
   log: Logger = pino({ level: config.logLevel }),
   queryLogger?: TypeOrmLogger,
+  clock: Clock = systemClock,
 ): Promise<Services> {
   const db = createDataSource(config.databaseUrl, { poolSize: config.dbPoolSize, logger: queryLogger });
   await db.initialize();
@@ -53,12 +61,19 @@ export async function openServices(
   const redis = config.redisUrl ? createRedisEventBus(config.redisUrl, log) : undefined;
   const events = redis?.bus ?? createInMemoryEventBus();
   const partners = new PartnerDirectory(db, config.partnerCacheSeconds);
-  const accounts = new AccountService(db);
+  const evidence = new EvidenceService(db, config.keyring, config.evidenceMaxBytes);
+  const accounts = new AccountService(db, evidence);
   const idempotency = new IdempotencyService(db);
   const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency);
   const mirrors = new MirrorService(db, events, log, takedowns);
   accounts.afterFlag = (ctx, account) => mirrors.screenFlagged(ctx, account);
   await mirrors.start();
+  const disclosures = new DisclosureService(db, events, clock, config.keyring, { sla: config.sla, instruments: config.disclosureInstruments, maxBytes: config.disclosureMaxBytes }, partners, takedowns, evidence);
+  const sweepTimer = setInterval(
+    () => void disclosures.sweep().catch((err) => log.warn({ err }, 'preservation and notification sweep failed')),
+    config.sweepIntervalSeconds * 1000,
+  );
+  sweepTimer.unref();
   return {
     config,
     db,
@@ -73,11 +88,16 @@ export async function openServices(
     accounts,
     takedowns,
     mirrors,
+    evidence,
+    disclosures,
+    clock,
+    sweepTimer,
   };
 }
 
 export async function closeServices(services: Services): Promise<void> {
   clearInterval(services.statisticsTimer);
+  clearInterval(services.sweepTimer);
   await services.mirrors.stop();
   await services.redis?.close();
   if (services.db.isInitialized) await services.db.destroy();

@@ -1,3 +1,4 @@
+import { generateMasterKey } from '../src/modules/disclosures/sealing';
 import { useCasework } from './helpers/casework';
 import { errorCode, startExchange, TestExchange } from './helpers/exchange';
 
@@ -63,7 +64,7 @@ describe('baseline API safety', () => {
 describe('production mode', () => {
   let exchange: TestExchange;
   beforeAll(async () => {
-    exchange = await startExchange({ NODE_ENV: 'production' });
+    exchange = await startExchange({ NODE_ENV: 'production', PAX_MASTER_KEYS: generateMasterKey('prod') });
   });
   afterAll(() => exchange.close());
 

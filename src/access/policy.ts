@@ -1,10 +1,12 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Classification, Distribution, PartnerKind } from '../common/enums';
 import { hasAnyRole, Principal } from '../auth/principal';
-import { AGENCY_CASEWORK, PLATFORM_CASEWORK } from '../auth/roles';
+import { AGENCY_CASEWORK, PLATFORM_CASEWORK, Role } from '../auth/roles';
 import { Account } from '../modules/accounts/account.entity';
 import { TakedownRequest, TakedownRequestAccount } from '../modules/takedowns/takedown.entity';
 import { TakedownStatus } from '../modules/takedowns/takedown.enums';
+import { DisclosureRequest } from '../modules/disclosures/disclosure.entity';
+import { DisclosureStatus } from '../modules/disclosures/disclosure.enums';
 
 /**
  * THE access policy: who may see which rows and fields. Every service read and every relation
@@ -103,7 +105,10 @@ export function scopeAccounts<T extends ObjectLiteral>(
   return nothing(query);
 }
 
-/** Evidence items the principal may see: those of visible accounts, SHAREABLE only for platforms. */
+/**
+ * Evidence items the principal may see: those of visible accounts and of visible disclosure
+ * requests (the authorisation document), SHAREABLE only outside the agencies.
+ */
 export function scopeEvidence<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   alias: string,
@@ -111,13 +116,63 @@ export function scopeEvidence<T extends ObjectLiteral>(
 ): SelectQueryBuilder<T> {
   const accounts = query.subQuery().select('1').from(Account, 'scope_acc').where(`scope_acc.id = ${alias}.accountId`);
   scopeAccounts(accounts, 'scope_acc', p);
-  query.andWhere(`EXISTS ${accounts.getQuery()}`, accounts.getParameters());
+  const disclosures = query.subQuery().select('1').from(DisclosureRequest, 'scope_dis').where(`scope_dis.id = ${alias}.disclosureRequestId`);
+  scopeDisclosures(disclosures, 'scope_dis', p);
+  query.andWhere(`(EXISTS ${accounts.getQuery()} OR EXISTS ${disclosures.getQuery()})`, { ...accounts.getParameters(), ...disclosures.getParameters() });
   if (!seesAgencyInternals(p)) {
     const shareable = param('shareable');
     query.andWhere(`${alias}.classification = :${shareable}`, { [shareable]: Classification.SHAREABLE });
   }
   return query;
 }
+
+/** Agency caseworkers and disclosure readers: the people who work an agency's disclosures. */
+const isDisclosureAgent = (p: Principal) =>
+  p.partnerKind === PartnerKind.AGENCY && hasAnyRole(p, [...AGENCY_CASEWORK, Role.AGENCY_DISCLOSURE_READER]);
+
+/**
+ * Disclosure requests. Unlike takedowns they are never shared between agencies: only the requesting
+ * agency sees them (drafts included), and the addressed platform sees them once submitted.
+ */
+export function scopeDisclosures<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  if (isDisclosureAgent(p)) {
+    const partner = param('partner');
+    return query.andWhere(`${alias}.originatorPartnerId = :${partner}`, { [partner]: p.partnerId });
+  }
+  if (isPlatformCaseworker(p)) {
+    const partner = param('partner');
+    const draft = param('draft');
+    return query.andWhere(`${alias}.addressedPartnerId = :${partner} AND ${alias}.status <> :${draft}`, {
+      [partner]: p.partnerId,
+      [draft]: DisclosureStatus.DRAFT,
+    });
+  }
+  return nothing(query);
+}
+
+/** Rows that belong to a disclosure request (history, production summary, openings). */
+export function scopeDisclosureRecords<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  const requests = query.subQuery().select('1').from(DisclosureRequest, 'scope_drq').where(`scope_drq.id = ${alias}.disclosureRequestId`);
+  scopeDisclosures(requests, 'scope_drq', p);
+  return query.andWhere(`EXISTS ${requests.getQuery()}`, requests.getParameters());
+}
+
+/** Who may open a sealed production: disclosure readers of the requesting agency, or the producer. */
+export function mayOpenProduction(p: Principal, request: DisclosureRequest, producedByPartnerId: string): boolean {
+  if (p.partnerKind === PartnerKind.AGENCY) return hasAnyRole(p, [Role.AGENCY_DISCLOSURE_READER]) && p.partnerId === request.originatorPartnerId;
+  return isPlatformCaseworker(p) && p.partnerId === producedByPartnerId;
+}
+
+/** The custody and opening logs stay with the requesting agency side. */
+export const seesCustodyLogs = (p: Principal) => isDisclosureAgent(p);
 
 /** History entries of requests the principal may see. */
 export function scopeStatusHistory<T extends ObjectLiteral>(

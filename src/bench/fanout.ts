@@ -1,3 +1,4 @@
+import { generateMasterKey } from '../modules/disclosures/sealing';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { Client, createClient } from 'graphql-ws';
@@ -37,7 +38,7 @@ export async function runFanout(options: { postgres: string; redis: string; clie
   await services.takedowns.updateStatus(as(pta, 'supervisor', Role.AGENCY_SUPERVISOR), { id: draft.id, status: TakedownStatus.SUBMITTED });
   await closeServices(services);
 
-  const env = { DATABASE_URL: database, REDIS_URL: options.redis, PAX_JWT_SECRET: config.jwt.secret!, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const env = { DATABASE_URL: database, REDIS_URL: options.redis, PAX_JWT_SECRET: config.jwt.secret!, LOG_LEVEL: 'warn', NODE_ENV: 'production' , PAX_MASTER_KEYS: generateMasterKey('bench') };
   const ports = [4610, 4611];
   const instances = await Promise.all(ports.map((port) => spawnServer([CLI, 'serve', '--port', String(port)], env)));
   const tokens = {

@@ -1,3 +1,4 @@
+import { generateMasterKey } from '../modules/disclosures/sealing';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,7 +42,7 @@ async function queueBenchmark(file: string, options: { connections: number; dura
   say(`\n## 1. Platform queue: 50 open requests with accounts, organisations and history (autocannon, ${options.connections} connections, ${options.duration}s each)`);
   const config = benchConfig(`sqlite:${file}`);
   const token = benchToken(config, 'x', Role.PLATFORM_REVIEWER);
-  const env = { DATABASE_URL: `sqlite:${file}`, PAX_JWT_SECRET: config.jwt.secret!, LOG_LEVEL: 'warn', NODE_ENV: 'production', PAX_SEED_DEMO: 'false' };
+  const env = { DATABASE_URL: `sqlite:${file}`, PAX_JWT_SECRET: config.jwt.secret!, LOG_LEVEL: 'warn', NODE_ENV: 'production', PAX_SEED_DEMO: 'false' , PAX_MASTER_KEYS: generateMasterKey('bench') };
   const baseline = await spawnServer([BASELINE, file, 'x', '4601'], {});
   const pax = await spawnServer([CLI, 'serve', '--port', '4600'], env);
   try {

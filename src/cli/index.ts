@@ -13,6 +13,8 @@ import { closeServices, openServices } from '../services';
 import { DEMO_IDENTITIES, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { screenFiles } from './screen';
+import { Presets, SingleBar } from 'cli-progress';
+import { generateMasterKey } from '../modules/disclosures/sealing';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -128,6 +130,30 @@ program
     } finally {
       await closeServices(services);
     }
+  });
+
+const keys = program.command('keys').description('master keys for sealed disclosures and evidence');
+keys
+  .command('generate')
+  .description('print a new master key entry for PAX_MASTER_KEYS')
+  .option('--id <id>', 'a name for the key, e.g. the date', new Date().toISOString().slice(0, 10))
+  .action((options: { id: string }) => {
+    say(generateMasterKey(options.id));
+  });
+keys
+  .command('rewrap')
+  .description('move every data key onto PAX_MASTER_KEY_ID; payloads are not re-encrypted')
+  .action(async () => {
+    const rewrapped = await withServices(async (services) => {
+      const bar = new SingleBar({ format: 'rewrapping {bar} {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+      try {
+        return await services.disclosures.rewrapAll((done, total) => (done === 1 ? bar.start(total, done) : bar.update(done)));
+      } finally {
+        bar.stop();
+      }
+    });
+    const current = loadConfig().keyring.currentKeyId;
+    say(`${rewrapped} data keys now wrapped by "${current}"; keys other than "${current}" can leave PAX_MASTER_KEYS`);
   });
 
 program

@@ -1,4 +1,6 @@
-import { Account, AccountOrganisation, EvidenceItem } from '../modules/accounts/account.entity';
+import { Account, AccountOrganisation } from '../modules/accounts/account.entity';
+import { EvidenceAccess, EvidenceItem } from '../modules/evidence/evidence.entity';
+import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction, DisclosureRequest } from '../modules/disclosures/disclosure.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
@@ -24,4 +26,9 @@ export const ENTITIES = [
   StatusHistoryEntry,
   IdempotencyRecord,
   MirrorAlert,
+  EvidenceAccess,
+  DisclosureRequest,
+  DisclosureHistoryEntry,
+  DisclosureProduction,
+  DisclosureOpening,
 ];

@@ -18,7 +18,21 @@ export interface MirrorAlertRaisedEvent {
   platform: Platform;
 }
 
+export interface DisclosureChangedEvent {
+  disclosureId: string;
+  /** The history entry of a status change; null for a user-notification prompt. */
+  entryId: string | null;
+  kind: 'STATUS_CHANGED' | 'USER_NOTIFICATION_DUE';
+}
+
+export interface PreservationExpiringEvent {
+  disclosureId: string;
+  expiresAt: string;
+}
+
 export type PaxTopics = {
+  DISCLOSURE_CHANGED: [DisclosureChangedEvent];
+  PRESERVATION_EXPIRING: [PreservationExpiringEvent];
   TAKEDOWN_STATUS_CHANGED: [TakedownStatusChangedEvent];
   MIRROR_ALERT_RAISED: [MirrorAlertRaisedEvent];
 };

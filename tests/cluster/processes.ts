@@ -3,6 +3,10 @@ import net from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { TEST_SECRET } from '../helpers/exchange';
+import { generateMasterKey } from '../../src/modules/disclosures/sealing';
+
+/** Every instance of a cluster must share the master key, as they share the database. */
+const CLUSTER_MASTER_KEY = generateMasterKey('cluster');
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'index.js');
 
@@ -34,7 +38,7 @@ export interface Instance {
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], {
-    env: { ...process.env, NODE_ENV: 'test', PAX_JWT_SECRET: TEST_SECRET, PAX_SEED_DEMO: 'false', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, NODE_ENV: 'test', PAX_JWT_SECRET: TEST_SECRET, PAX_SEED_DEMO: 'false', LOG_LEVEL: 'info', PAX_MASTER_KEYS: CLUSTER_MASTER_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

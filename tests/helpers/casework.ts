@@ -1,3 +1,4 @@
+import { Clock } from '../../src/common/clock';
 import { Role } from '../../src/auth/roles';
 import { startExchange, TestExchange } from './exchange';
 
@@ -120,10 +121,10 @@ export class Casework {
 }
 
 /** Starts an exchange for a describe block and closes it after; read `exchange` and `cw` in tests. */
-export function useCasework(env: Record<string, string> = {}): { exchange: TestExchange; cw: Casework } {
+export function useCasework(env: Record<string, string> = {}, clock?: Clock): { exchange: TestExchange; cw: Casework } {
   const handle = {} as { exchange: TestExchange; cw: Casework };
   beforeAll(async () => {
-    handle.exchange = await startExchange(env);
+    handle.exchange = await startExchange(env, clock);
     handle.cw = new Casework(handle.exchange);
   });
   afterAll(() => handle.exchange.close());

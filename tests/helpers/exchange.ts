@@ -12,6 +12,18 @@ import { closeServices, openServices, Services } from '../../src/services';
 import { QueryCounter } from '../../src/db/query-counter';
 import { createSchema } from './postgres';
 import { PartnerView } from '../../src/modules/partners/partner.types';
+import { Clock, systemClock } from '../../src/common/clock';
+
+/** A clock the test moves by hand, for deadlines, preservation expiry and notice delays. */
+export class ManualClock implements Clock {
+  private at = new Date('2026-11-23T09:00:00Z').getTime();
+  now(): Date {
+    return new Date(this.at);
+  }
+  advanceDays(days: number): void {
+    this.at += days * 86_400_000;
+  }
+}
 
 export const TEST_SECRET = 'test-secret-for-pax-only-0123456789abcdef';
 
@@ -52,7 +64,7 @@ export interface TestExchange {
  * registers agencies pta and moi, platforms x (X), meta (FACEBOOK, INSTAGRAM, WHATSAPP) and
  * telegram (TELEGRAM), and the oversight body ofcom.
  */
-export async function startExchange(env: Record<string, string> = {}): Promise<TestExchange> {
+export async function startExchange(env: Record<string, string> = {}, clock: Clock = systemClock): Promise<TestExchange> {
   const runDatabase = process.env.PAX_TEST_DATABASE_URL ?? 'sqlite::memory:';
   const schema = runDatabase.startsWith('postgres') ? await createSchema(runDatabase) : null;
   const config = loadConfig({
@@ -64,7 +76,7 @@ export async function startExchange(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const queries = new QueryCounter();
-  const services = await openServices(config, undefined, queries);
+  const services = await openServices(config, undefined, queries, clock);
   const add = (slug: string, kind: PartnerKind, platforms?: Platform[]) => services.partners.add({ slug, kind, platforms });
   const partners = {
     pta: await add('pta', PartnerKind.AGENCY),

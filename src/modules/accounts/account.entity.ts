@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { Classification, Distribution, Platform } from '../../common/enums';
+import { Distribution, Platform } from '../../common/enums';
 
 /** An account on a platform that an agency flagged as run by a proscribed organisation. */
 @Entity('accounts')
@@ -84,36 +84,4 @@ export class AccountOrganisation {
   @Index()
   @PrimaryColumn({ type: 'varchar', length: 36 })
   organisationId: string;
-}
-
-/** An item of evidence about an account. Platforms see SHAREABLE items of their own requests. */
-@Entity('evidence_items')
-@ObjectType('EvidenceItem', { simpleResolvers: true })
-export class EvidenceItem {
-  @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
-  @Index()
-  @Column({ type: 'varchar', length: 36 })
-  accountId: string;
-
-  @Field()
-  @Column({ type: 'varchar', length: 2048 })
-  url: string;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'text', nullable: true })
-  description: string | null;
-
-  @Field(() => Classification)
-  @Column({ type: 'varchar', length: 16 })
-  classification: Classification;
-
-  @Column({ type: 'varchar', length: 36 })
-  addedByPartnerId: string;
-
-  @Field()
-  @Column({ type: Date })
-  createdAt: Date;
 }

@@ -7,7 +7,8 @@ import { Distribution } from '../../common/enums';
 import { Organisation } from '../organisations/organisation.entity';
 import { PartnerView } from '../partners/partner.types';
 import { TakedownRequest } from '../takedowns/takedown.entity';
-import { Account, EvidenceItem } from './account.entity';
+import { Account } from './account.entity';
+import { EvidenceItem } from '../evidence/evidence.entity';
 import { AccountConnection, AccountFilter, FlagAccountInput } from './account.types';
 
 @Resolver(() => Account)

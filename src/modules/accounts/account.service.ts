@@ -6,7 +6,8 @@ import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { inTransaction } from '../../db/transaction';
 import { Organisation } from '../organisations/organisation.entity';
-import { Account, AccountOrganisation, EvidenceItem } from './account.entity';
+import { Account, AccountOrganisation } from './account.entity';
+import { EvidenceService } from '../evidence/evidence.service';
 import { AccountFilter, FlagAccountInput } from './account.types';
 
 /** How PAX recognises the same handle: NFKC, lower case, no leading @. */
@@ -16,7 +17,10 @@ export class AccountService {
   /** Called after an account is flagged and committed: mirror screening hooks in here. */
   afterFlag: (ctx: PaxContext, account: Account) => Promise<void> = async () => undefined;
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly evidence: EvidenceService,
+  ) {}
 
   private scoped(ctx: PaxContext) {
     return scopeAccounts(this.db.getRepository(Account).createQueryBuilder('a'), 'a', principalOf(ctx));
@@ -65,6 +69,7 @@ export class AccountService {
       .andWhere('a.platform = :platform AND a.handleKey = :key', { platform: input.platform, key })
       .getOne();
     if (earlier) throw conflict(`@${key} on ${input.platform} is already flagged`, { existingId: earlier.id });
+    const captured = (input.evidence ?? []).map((item) => this.evidence.decode(item));
     const id = await inTransaction(this.db, async (em) => {
       const organisations = organisationIds.length ? await em.findBy(Organisation, { id: In(organisationIds) }) : [];
       const missing = organisationIds.find((o) => !organisations.some((found) => found.id === o));
@@ -90,17 +95,7 @@ export class AccountService {
       });
       await em.insert(Account, account);
       for (const organisationId of organisationIds) await em.insert(AccountOrganisation, { accountId: account.id, organisationId });
-      for (const item of input.evidence ?? []) {
-        await em.insert(EvidenceItem, {
-          id: newId(),
-          accountId: account.id,
-          url: item.url,
-          description: item.description ?? null,
-          classification: item.classification,
-          addedByPartnerId: principal.partnerId,
-          createdAt: new Date(),
-        });
-      }
+      for (const [i, item] of (input.evidence ?? []).entries()) await this.evidence.capture(em, principal, { accountId: account.id }, item, captured[i]);
       return account.id;
     });
     const account = await this.get(ctx, id);

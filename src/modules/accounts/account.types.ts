@@ -1,26 +1,11 @@
 import { ArrayMaxSize, IsOptional, IsUrl, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { Classification, Distribution, Platform } from '../../common/enums';
+import { Distribution, Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { Account } from './account.entity';
+import { EvidenceInput } from '../evidence/evidence.types';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
-
-@InputType()
-export class EvidenceInput {
-  @Field()
-  @IsUrl(URL_OPTIONS, { message: 'evidence url must be an http(s) URL' })
-  @MaxLength(2048)
-  url: string;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @MaxLength(4000)
-  description?: string;
-
-  @Field(() => Classification, { defaultValue: Classification.RESTRICTED, description: 'RESTRICTED unless said otherwise.' })
-  classification: Classification;
-}
 
 /** What PAX knows of an account's public profile; shared by flagging and screening. */
 @InputType('AccountProfileFields')
