@@ -1,12 +1,7 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { fk, id, integer, ref, text } from './columns';
 import { Engine, timestampColumn } from '../src/db/dialect';
 
-const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: name === 'id' });
-const ref = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable });
-const text = (name: string, length?: number, nullable = false): TableColumnOptions =>
-  length ? { name, type: 'varchar', length: String(length), isNullable: nullable } : { name, type: 'text', isNullable: nullable };
-const integer = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable });
-const fk = (column: string, table: string) => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'] });
 const SEALED = (nullable: boolean) => [text('ciphertext', undefined, nullable), text('iv', 32, nullable), text('authTag', 32, nullable), text('wrappedKey', 200, nullable), text('keyId', 64, nullable)];
 
 /**
@@ -74,7 +69,7 @@ export class Disclosures1764144000000 implements MigrationInterface {
       ...SEALED(true).map((column) => new TableColumn(column)),
     ]);
     await q.query(`UPDATE evidence_items SET "capturedAt" = "createdAt"`);
-    await q.createForeignKey('evidence_items', new TableForeignKey(fk('disclosureRequestId', 'disclosure_requests')));
+    await q.createForeignKey('evidence_items', fk('disclosureRequestId', 'disclosure_requests'));
     await q.createIndex('evidence_items', new TableIndex({ columnNames: ['disclosureRequestId'] }));
     await q.createTable(new Table({
       name: 'evidence_accesses',

@@ -73,14 +73,19 @@ export function createLoaders(db: DataSource, partners: PartnerDirectory, curren
     }, options);
   }
 
-  return {
-    account: new DataLoader<string, Account | null>(async (ids) => {
+  /** Objects by id, as far as the principal may see them (null otherwise). */
+  function byId<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>, scope: Scope) {
+    return new DataLoader<string, T | null>(async (ids) => {
       const principal = currentPrincipal();
       if (!principal) return ids.map(() => null);
-      const query = db.getRepository(Account).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: [...new Set(ids)] });
-      const found = new Map((await scopeAccounts(query, 't', principal).getMany()).map((a) => [a.id, a]));
+      const query = db.getRepository(target).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: [...new Set(ids)] });
+      const found = new Map((await scope(query, 't', principal).getMany()).map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
-    }, options),
+    }, options);
+  }
+
+  return {
+    account: byId(Account, scopeAccounts),
     partner: new DataLoader<string, PartnerView | null>(async (ids) => {
       const found = new Map((await partners.findByIds(ids)).map((p) => [p.id, p]));
       return ids.map((id) => found.get(id) ?? null);
@@ -92,13 +97,7 @@ export function createLoaders(db: DataSource, partners: PartnerDirectory, curren
     requestsOfAccount: linked(TakedownRequestAccount, 'accountId', 'takedownRequestId', TakedownRequest, scopeTakedownRequests),
     evidenceOfAccount: owned(EvidenceItem, 'accountId', scopeEvidence),
     historyOfRequest: owned(StatusHistoryEntry, 'takedownRequestId', scopeStatusHistory),
-    takedownRequest: new DataLoader<string, TakedownRequest | null>(async (ids) => {
-      const principal = currentPrincipal();
-      if (!principal) return ids.map(() => null);
-      const query = db.getRepository(TakedownRequest).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: [...new Set(ids)] });
-      const found = new Map((await scopeTakedownRequests(query, 't', principal).getMany()).map((r) => [r.id, r]));
-      return ids.map((id) => found.get(id) ?? null);
-    }, options),
+    takedownRequest: byId(TakedownRequest, scopeTakedownRequests),
     evidenceOfDisclosure: owned(EvidenceItem, 'disclosureRequestId', scopeEvidence),
     historyOfDisclosure: owned(DisclosureHistoryEntry, 'disclosureRequestId', scopeDisclosureRecords),
     productionOfDisclosure: owned(DisclosureProduction, 'disclosureRequestId', scopeDisclosureRecords),

@@ -9,6 +9,7 @@ import { Organisation } from '../modules/organisations/organisation.entity';
 export const DEMO_IDENTITIES = [
   { label: 'PTA agency supervisor', partner: 'pta', sub: 'pta-supervisor', roles: [Role.AGENCY_SUPERVISOR] },
   { label: 'PTA agency analyst', partner: 'pta', sub: 'pta-analyst', roles: [Role.AGENCY_ANALYST] },
+  { label: 'PTA disclosure reader', partner: 'pta', sub: 'pta-disclosure-reader', roles: [Role.AGENCY_DISCLOSURE_READER] },
   { label: 'MOI agency analyst', partner: 'moi', sub: 'moi-analyst', roles: [Role.AGENCY_ANALYST] },
   { label: 'X platform reviewer', partner: 'x', sub: 'x-reviewer', roles: [Role.PLATFORM_REVIEWER] },
   { label: 'Meta platform reviewer', partner: 'meta', sub: 'meta-reviewer', roles: [Role.PLATFORM_REVIEWER] },

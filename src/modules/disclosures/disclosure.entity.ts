@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
-import { Platform } from '../../common/enums';
+import { AddressedRequest } from '../../common/addressed-request';
 import {
   DataCategory,
   DisclosureRejectionReason,
@@ -54,11 +54,7 @@ export class EmergencyDetails {
 @Index('IDX_disclosure_requests_addressed_id', ['addressedPartnerId', 'id'])
 @Index('IDX_disclosure_requests_originator_id', ['originatorPartnerId', 'id'])
 @ObjectType('DisclosureRequest', { simpleResolvers: true })
-export class DisclosureRequest {
-  @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
+export class DisclosureRequest extends AddressedRequest {
   @Field(() => DisclosureType)
   @Column({ type: 'varchar', length: 16 })
   type: DisclosureType;
@@ -66,16 +62,6 @@ export class DisclosureRequest {
   @Field(() => DisclosureStatus)
   @Column({ type: 'varchar', length: 20 })
   status: DisclosureStatus;
-
-  @Field(() => Platform)
-  @Column({ type: 'varchar', length: 16 })
-  platform: Platform;
-
-  @Column({ type: 'varchar', length: 36 })
-  addressedPartnerId: string;
-
-  @Column({ type: 'varchar', length: 36 })
-  originatorPartnerId: string;
 
   @Field(() => [AccountReference])
   @Column({ type: 'simple-json' })
@@ -93,12 +79,6 @@ export class DisclosureRequest {
   @Column({ type: Date })
   dataTo: Date;
 
-  @Column({ type: 'varchar', length: 200 })
-  legalInstrument: string;
-
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  legalSection: string | null;
-
   @Field(() => EmergencyDetails, { nullable: true })
   @Column({ type: 'simple-json', nullable: true })
   emergency: EmergencyDetails | null;
@@ -113,24 +93,6 @@ export class DisclosureRequest {
   /** The preservation request this legal process follows; submitting it converts that hold. */
   @Column({ type: 'varchar', length: 36, nullable: true })
   preservationRequestId: string | null;
-
-  @Field(() => Int, { description: 'The number of status transitions so far; pass it as expectedVersion.' })
-  @Column({ type: 'integer' })
-  version: number;
-
-  @Field(() => Date, { nullable: true })
-  @Column({ type: Date, nullable: true })
-  deadlineAt: Date | null;
-
-  @Column({ type: 'integer', nullable: true })
-  pausedRemainingMs: number | null;
-
-  @Field(() => Date, { nullable: true })
-  @Column({ type: Date, nullable: true })
-  submittedAt: Date | null;
-
-  @Column({ type: 'varchar', length: 200 })
-  draftedBySub: string;
 
   @Field(() => DisclosureRejectionReason, { nullable: true })
   @Column({ type: 'varchar', length: 30, nullable: true })
@@ -164,15 +126,7 @@ export class DisclosureRequest {
   @Column({ type: 'varchar', length: 36, nullable: true })
   preservationConvertedToId: string | null;
 
-  @Field()
-  @Column({ type: Date })
-  createdAt: Date;
-
-  @Field()
-  @Column({ type: Date })
-  updatedAt: Date;
-
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'The deadline has passed and the platform has not answered yet.' })
   get overdue(): boolean {
     return DISCLOSURE_CLOCK_RUNNING.includes(this.status) && this.deadlineAt !== null && this.deadlineAt.getTime() < Date.now();
   }

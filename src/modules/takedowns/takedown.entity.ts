@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
-import { Classification, Distribution, Platform } from '../../common/enums';
+import { Classification, Distribution } from '../../common/enums';
+import { AddressedRequest } from '../../common/addressed-request';
 import {
   StatusReasonCode,
   TakedownAction,
@@ -18,14 +19,11 @@ export const CLOCK_RUNNING: readonly TakedownStatus[] = [
 
 @Entity('takedown_requests')
 @Index(['addressedPartnerId', 'status'])
+@Index(['originatorPartnerId'])
 @Index('IDX_takedown_requests_addressed_id', ['addressedPartnerId', 'id'])
 @Index('IDX_takedown_requests_originator_id', ['originatorPartnerId', 'id'])
 @ObjectType({ simpleResolvers: true })
-export class TakedownRequest {
-  @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
+export class TakedownRequest extends AddressedRequest {
   @Field(() => TakedownStatus)
   @Column({ type: 'varchar', length: 20 })
   status: TakedownStatus;
@@ -38,23 +36,6 @@ export class TakedownRequest {
   @Column({ type: 'varchar', length: 16 })
   priority: TakedownPriority;
 
-  @Field(() => Platform)
-  @Column({ type: 'varchar', length: 16 })
-  platform: Platform;
-
-  @Column({ type: 'varchar', length: 36 })
-  addressedPartnerId: string;
-
-  @Index()
-  @Column({ type: 'varchar', length: 36 })
-  originatorPartnerId: string;
-
-  @Column({ type: 'varchar', length: 200 })
-  legalInstrument: string;
-
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  legalSection: string | null;
-
   @Field(() => [String])
   @Column({ type: 'simple-json' })
   reasons: string[];
@@ -66,33 +47,6 @@ export class TakedownRequest {
   /** Exposed through the access policy: agencies only. */
   @Column({ type: 'text', nullable: true })
   internalNotes: string | null;
-
-  @Field(() => Int, { description: 'The number of status transitions so far; pass it as expectedVersion.' })
-  @Column({ type: 'integer' })
-  version: number;
-
-  @Field(() => Date, { nullable: true, description: 'When the platform must have answered; null while drafted or paused.' })
-  @Column({ type: Date, nullable: true })
-  deadlineAt: Date | null;
-
-  /** Time left on the clock while it is paused for INFO_REQUESTED. */
-  @Column({ type: 'integer', nullable: true })
-  pausedRemainingMs: number | null;
-
-  @Field(() => Date, { nullable: true })
-  @Column({ type: Date, nullable: true })
-  submittedAt: Date | null;
-
-  @Column({ type: 'varchar', length: 200 })
-  draftedBySub: string;
-
-  @Field()
-  @Column({ type: Date })
-  createdAt: Date;
-
-  @Field()
-  @Column({ type: Date })
-  updatedAt: Date;
 
   @Field(() => Boolean, { description: 'The deadline has passed and the platform has not answered yet.' })
   get overdue(): boolean {
