@@ -8,10 +8,27 @@ export interface PaxContext {
   requestId: string;
   loaders: Loaders;
   services: Services;
+  /**
+   * Sensitive fields this request revealed (internal notes, evidence bytes), written to the audit
+   * log when the response goes out. Null for subscription contexts, whose deliveries are not
+   * logged field by field.
+   */
+  sensitiveReads: Map<string, { action: string; objectType: string; objectId: string }> | null;
+}
+
+/** Notes that the request revealed one sensitive field of one object, for the audit log. */
+export function noteSensitiveRead(ctx: PaxContext, action: string, objectType: string, objectId: string): void {
+  ctx.sensitiveReads?.set(`${action}|${objectId}`, { action, objectType, objectId });
 }
 
 /** The principal of a context whose operation passed `@Authorized`. */
 export function principalOf(ctx: PaxContext): Principal {
   if (!ctx.principal) throw new Error('principalOf called on an unauthenticated context');
   return ctx.principal;
+}
+
+/** Internal notes as a field returns them; a non-empty value is a sensitive read. */
+export function revealedNotes(ctx: PaxContext, objectType: string, objectId: string, notes: string | null): string | null {
+  if (notes) noteSensitiveRead(ctx, 'read internalNotes', objectType, objectId);
+  return notes;
 }

@@ -9,6 +9,8 @@ import { StatusHistoryEntryResolver, TakedownResolver } from './modules/takedown
 import { MirrorResolver } from './modules/mirrors/mirror.resolver';
 
 import { EvidenceAccessResolver, EvidenceResolver } from './modules/evidence/evidence.resolver';
+import { AuditResolver } from './modules/audit/audit.resolver';
+import { auditOperations } from './modules/audit/audit.middleware';
 import { DisclosureHistoryEntryResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 export const RESOLVERS = [
@@ -22,6 +24,7 @@ export const RESOLVERS = [
   EvidenceAccessResolver,
   DisclosureResolver,
   DisclosureHistoryEntryResolver,
+  AuditResolver,
 ] as const;
 
 /**
@@ -33,6 +36,7 @@ export async function buildPaxSchema(events: EventBus, resolvers: readonly Funct
   return buildSchema({
     resolvers: resolvers as unknown as [Function, ...Function[]],
     authChecker,
+    globalMiddlewares: [auditOperations],
     pubSub: events,
     validate: { forbidUnknownValues: false },
   });

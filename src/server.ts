@@ -71,6 +71,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
           wsPrincipals.set(ctx.extra, await services.tokens.verify(token));
           return true;
         } catch (error) {
+          await services.audit.record({ principal: null, requestId: null }, { action: 'authenticate websocket', outcome: 'UNAUTHENTICATED' });
           ctx.extra.socket.close(CloseCode.Forbidden, `Unauthenticated: ${(error as Error).message}`.slice(0, 120));
           return false;
         }
@@ -114,6 +115,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
       // PAX sets no cache hints; the default cache-control plugin would wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       services.metrics.apolloPlugin(),
+      { requestDidStart: async () => ({ willSendResponse: async ({ contextValue }) => contextValue.services.audit.flushReads(contextValue) }) },
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
     ],
@@ -143,6 +145,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
           const token = bearer(req.headers.authorization);
           if (token) principal = await services.tokens.verify(token);
         } catch (error) {
+          await services.audit.record({ principal: null, requestId }, { action: 'authenticate', outcome: 'UNAUTHENTICATED' });
           throw new GraphQLError((error as Error).message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
         return createContext(services, principal, requestId, true);

@@ -19,6 +19,8 @@ import type { PaxContext } from './context';
 import { Clock, systemClock } from './common/clock';
 import { EvidenceService } from './modules/evidence/evidence.service';
 import { DisclosureService } from './modules/disclosures/disclosure.service';
+import { DeadlineEscalation } from './modules/takedowns/escalation';
+import { AuditLog } from './modules/audit/audit.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -38,6 +40,8 @@ export interface Services {
   mirrors: MirrorService;
   evidence: EvidenceService;
   disclosures: DisclosureService;
+  escalation: DeadlineEscalation;
+  audit: AuditLog;
   clock: Clock;
   sweepTimer: NodeJS.Timeout;
 }
@@ -64,15 +68,16 @@ export async function openServices(
   const evidence = new EvidenceService(db, config.keyring, config.evidenceMaxBytes);
   const accounts = new AccountService(db, evidence);
   const idempotency = new IdempotencyService(db);
-  const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency);
+  const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency, clock);
   const mirrors = new MirrorService(db, events, log, takedowns);
   accounts.afterFlag = (ctx, account) => mirrors.screenFlagged(ctx, account);
   await mirrors.start();
   const disclosures = new DisclosureService(db, events, clock, config.keyring, { sla: config.sla, instruments: config.disclosureInstruments, maxBytes: config.disclosureMaxBytes }, partners, takedowns, evidence);
-  const sweepTimer = setInterval(
-    () => void disclosures.sweep().catch((err) => log.warn({ err }, 'preservation and notification sweep failed')),
-    config.sweepIntervalSeconds * 1000,
-  );
+  const escalation = new DeadlineEscalation(db, events, clock, config.sla);
+  const sweepTimer = setInterval(() => {
+    void escalation.sweep().catch((err) => log.warn({ err }, 'deadline escalation sweep failed'));
+    void disclosures.sweep().catch((err) => log.warn({ err }, 'preservation and notification sweep failed'));
+  }, config.sweepIntervalSeconds * 1000);
   sweepTimer.unref();
   return {
     config,
@@ -90,6 +95,8 @@ export async function openServices(
     mirrors,
     evidence,
     disclosures,
+    escalation,
+    audit: new AuditLog(db, clock),
     clock,
     sweepTimer,
   };
@@ -115,7 +122,7 @@ export async function readiness(services: Services): Promise<{ ready: boolean; d
 
 /** A request's context. Long-lived subscription contexts pass `cache: false` to read fresh rows. */
 export function createContext(services: Services, principal: Principal | null, requestId: string, cache: boolean): PaxContext {
-  const ctx: PaxContext = { principal, requestId, services, loaders: undefined as never };
+  const ctx: PaxContext = { principal, requestId, services, loaders: undefined as never, sensitiveReads: cache ? new Map() : null };
   ctx.loaders = createLoaders(services.db, services.partners, () => ctx.principal, cache);
   return ctx;
 }

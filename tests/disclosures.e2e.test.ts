@@ -330,6 +330,15 @@ describe('lawful disclosure', () => {
       ]);
     });
 
+    it('verifies a disclosure\'s authorisation document for both parties, and for no one else', async () => {
+      const request = await draft();
+      await moved(t.cw.supervisor, request.id, 'SUBMITTED');
+      const { id, sha256 } = request.authorisation;
+      expect(sha256).toBe(require('node:crypto').createHash('sha256').update(Buffer.from(AUTHORISATION, 'base64')).digest('hex'));
+      for (const token of [t.cw.xReviewer, t.cw.supervisor, tokens().reader]) expect((await t.cw.ok(token, VERIFY, { id })).verifyEvidence.intact).toBe(true);
+      for (const token of [t.cw.metaReviewer, t.cw.moiAnalyst, tokens().moiReader]) expect(errorCode(await t.exchange.gql(token, VERIFY, { id }))).toBe('NOT_FOUND');
+    });
+
     it('refuses bytes that do not match the sent hash', async () => {
       const before = await count('accounts');
       const response = await t.exchange.gql(t.cw.analyst, `mutation($input: FlagAccountInput!) { flagAccount(input: $input) { id } }`, {

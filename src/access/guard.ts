@@ -23,7 +23,19 @@ export function checkRoles(context: PaxContext, roles: readonly Role[]): true {
   return true;
 }
 
-export const authChecker: AuthChecker<PaxContext, Role> = ({ context }, roles) => checkRoles(context, roles);
+/** Refusals are audited here: `@Authorized` runs before any middleware could see them. */
+export const authChecker: AuthChecker<PaxContext, Role> = async ({ context, info }, roles) => {
+  try {
+    return checkRoles(context, roles);
+  } catch (error) {
+    const outcome = String((error as { extensions?: { code?: string } }).extensions?.code);
+    await context.services.audit.record(
+      { principal: context.principal, requestId: context.requestId },
+      { action: `${info.parentType.name.toLowerCase()} ${info.fieldName}`, outcome },
+    );
+    throw error;
+  }
+};
 
 /**
  * The start-up guard: refuses a schema in which any Query, Mutation or Subscription field has

@@ -234,3 +234,34 @@ export function scopeMirrorAlerts<T extends ObjectLiteral>(
   }
   return nothing(query);
 }
+
+/** An auditor: an oversight body's AUDITOR, who reads the whole log with personal data masked. */
+export const isAuditor = (p: Principal) => p.partnerKind === PartnerKind.OVERSIGHT && hasAnyRole(p, [Role.AUDITOR]);
+
+/**
+ * Audit entries. Auditors read them all; an agency supervisor reads its own agency's; a platform
+ * caseworker reads entries about takedown and disclosure requests addressed to it.
+ */
+export function scopeAuditEntries<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  if (isAuditor(p)) return query;
+  if (p.partnerKind === PartnerKind.AGENCY && hasAnyRole(p, [Role.AGENCY_SUPERVISOR])) {
+    const partner = param('partner');
+    return query.andWhere(`${alias}.actorPartnerId = :${partner}`, { [partner]: p.partnerId });
+  }
+  if (isPlatformCaseworker(p)) {
+    const partner = param('partner');
+    const takedown = query.subQuery().select('1').from(TakedownRequest, 'scope_atr').where(`scope_atr.id = ${alias}.objectId`).andWhere(`scope_atr.addressedPartnerId = :${partner}`);
+    const disclosure = query.subQuery().select('1').from(DisclosureRequest, 'scope_adr').where(`scope_adr.id = ${alias}.objectId`).andWhere(`scope_adr.addressedPartnerId = :${partner}`);
+    return query.andWhere(`(EXISTS ${takedown.getQuery()} OR EXISTS ${disclosure.getQuery()})`, { [partner]: p.partnerId });
+  }
+  return nothing(query);
+}
+
+/** Who acted is personal data: auditors never see it; others see it for their own partner only. */
+export function visibleAuditActor(p: Principal, actorPartnerId: string | null, actorSub: string | null): string | null {
+  return !isAuditor(p) && actorPartnerId !== null && p.partnerId === actorPartnerId ? actorSub : null;
+}

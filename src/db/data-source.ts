@@ -2,6 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { DataSource, Logger } from 'typeorm';
 import { ENTITIES } from './entities';
+import { InsertWatcher } from './transaction';
 import { MIGRATIONS } from '../../migrations';
 
 export interface DataSourceOptions {
@@ -13,6 +14,7 @@ export interface DataSourceOptions {
 export function createDataSource(databaseUrl: string, options: DataSourceOptions = {}): DataSource {
   const common = {
     entities: ENTITIES,
+    subscribers: [InsertWatcher],
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

@@ -1,5 +1,6 @@
 import { Account, AccountOrganisation } from '../modules/accounts/account.entity';
 import { EvidenceAccess, EvidenceItem } from '../modules/evidence/evidence.entity';
+import { AuditEntry, AuditHead } from '../modules/audit/audit.entity';
 import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction, DisclosureRequest } from '../modules/disclosures/disclosure.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
@@ -31,4 +32,6 @@ export const ENTITIES = [
   DisclosureHistoryEntry,
   DisclosureProduction,
   DisclosureOpening,
+  AuditEntry,
+  AuditHead,
 ];

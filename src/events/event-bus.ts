@@ -1,6 +1,6 @@
 import { createPubSub, PubSub } from '@graphql-yoga/subscription';
 import { Platform } from '../common/enums';
-import { TakedownStatus } from '../modules/takedowns/takedown.enums';
+import { DeadlineLevel, TakedownStatus } from '../modules/takedowns/takedown.enums';
 
 /**
  * What travels on the bus: ids only. Each subscriber re-reads the objects through the access
@@ -30,7 +30,14 @@ export interface PreservationExpiringEvent {
   expiresAt: string;
 }
 
+export interface TakedownOverdueEvent {
+  requestId: string;
+  level: DeadlineLevel;
+  deadlineAt: string;
+}
+
 export type PaxTopics = {
+  TAKEDOWN_OVERDUE: [TakedownOverdueEvent];
   DISCLOSURE_CHANGED: [DisclosureChangedEvent];
   PRESERVATION_EXPIRING: [PreservationExpiringEvent];
   TAKEDOWN_STATUS_CHANGED: [TakedownStatusChangedEvent];

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PaxContext, principalOf } from '../../context';
+import { PaxContext, principalOf, revealedNotes } from '../../context';
 import { agencyOnly } from '../../access/policy';
 import { AGENCY_CASEWORK, CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
@@ -67,6 +67,6 @@ export class AccountResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Agencies only; null for everyone else.' })
   internalNotes(@Root() account: Account, @Ctx() ctx: PaxContext) {
-    return agencyOnly(principalOf(ctx), account.internalNotes);
+    return revealedNotes(ctx, 'Account', account.id, agencyOnly(principalOf(ctx), account.internalNotes));
   }
 }

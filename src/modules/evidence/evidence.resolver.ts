@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { PaxContext, principalOf } from '../../context';
+import { noteSensitiveRead, PaxContext, principalOf } from '../../context';
 import { seesCustodyLogs } from '../../access/policy';
 import { CASEWORK, Role } from '../../auth/roles';
 import { PartnerView } from '../partners/partner.types';
@@ -17,8 +17,10 @@ export class EvidenceResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The captured bytes, base64. Every read is logged in the custody log.' })
-  content(@Root() item: EvidenceItem, @Ctx() ctx: PaxContext) {
-    return ctx.services.evidence.content(ctx, item);
+  async content(@Root() item: EvidenceItem, @Ctx() ctx: PaxContext) {
+    const content = await ctx.services.evidence.content(ctx, item);
+    if (content) noteSensitiveRead(ctx, 'read evidence content', 'EvidenceItem', item.id);
+    return content;
   }
 
   @FieldResolver(() => PartnerView, { nullable: true, description: 'The partner that captured the item.' })

@@ -1,7 +1,7 @@
-import { filter, map, pipe } from '@graphql-yoga/subscription';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, SubscribeResolverData } from 'type-graphql';
-import { PaxContext, principalOf } from '../../context';
+import { PaxContext } from '../../context';
 import { checkRoles } from '../../access/guard';
+import { deliverEach } from '../../events/deliver';
 import { AGENCY_CASEWORK, CASEWORK, PLATFORM_CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
 import { Account } from '../accounts/account.entity';
@@ -59,11 +59,7 @@ export class MirrorResolver {
     subscribe: ({ context }: SubscribeResolverData<unknown, object, PaxContext>) => {
       checkRoles(context, CASEWORK);
       const { services } = context;
-      return pipe(
-        services.events.subscribe('MIRROR_ALERT_RAISED'),
-        map(async (event) => services.mirrors.deliver(context, await services.tokens.refresh(principalOf(context)), event)),
-        filter((alert): alert is MirrorAlert => alert !== null),
-      );
+      return deliverEach(context, services.events.subscribe('MIRROR_ALERT_RAISED'), (principal, event) => services.mirrors.deliver(principal, event));
     },
   })
   mirrorAlertRaised(@Root() alert: MirrorAlert): MirrorAlert {

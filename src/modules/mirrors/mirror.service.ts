@@ -305,10 +305,9 @@ export class MirrorService {
   }
 
   /** A subscriber's view of a raised alert, or null when it may not see it. */
-  async deliver(ctx: PaxContext, refreshed: Principal | null, event: MirrorAlertRaisedEvent): Promise<MirrorAlert | null> {
-    if (!refreshed) return null;
-    ctx.principal = refreshed;
-    return this.find(refreshed, event.alertId);
+  /** An alert as a subscriber may see it now, or null. */
+  deliver(principal: Principal, event: MirrorAlertRaisedEvent): Promise<MirrorAlert | null> {
+    return this.find(principal, event.alertId);
   }
 }
 

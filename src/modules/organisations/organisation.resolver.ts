@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PaxContext, principalOf } from '../../context';
+import { PaxContext, principalOf, revealedNotes } from '../../context';
 import { agencyOnly } from '../../access/policy';
 import { AGENCY_CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
@@ -37,6 +37,6 @@ export class OrganisationResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Agencies only; null for everyone else.' })
   internalNotes(@Root() organisation: Organisation, @Ctx() ctx: PaxContext) {
-    return agencyOnly(principalOf(ctx), organisation.internalNotes);
+    return revealedNotes(ctx, 'Organisation', organisation.id, agencyOnly(principalOf(ctx), organisation.internalNotes));
   }
 }

@@ -48,6 +48,16 @@ export class TakedownRequest extends AddressedRequest {
   @Column({ type: 'text', nullable: true })
   internalNotes: string | null;
 
+  /** The deadline each escalation notice was sent for; a new clock makes them due again. */
+  @Column({ type: Date, nullable: true })
+  deadlineWarning50For: Date | null;
+
+  @Column({ type: Date, nullable: true })
+  deadlineWarning90For: Date | null;
+
+  @Column({ type: Date, nullable: true })
+  overdueNoticeFor: Date | null;
+
   @Field(() => Boolean, { description: 'The deadline has passed and the platform has not answered yet.' })
   get overdue(): boolean {
     return CLOCK_RUNNING.includes(this.status) && this.deadlineAt !== null && this.deadlineAt.getTime() < Date.now();

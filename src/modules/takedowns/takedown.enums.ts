@@ -40,7 +40,15 @@ export enum StatusReasonCode {
   LEGAL_OBJECTION = 'LEGAL_OBJECTION',
 }
 
+/** How close a request is to its deadline: half or 90% of the time allowed used, or past it. */
+export enum DeadlineLevel {
+  WARNING_50 = 'WARNING_50',
+  WARNING_90 = 'WARNING_90',
+  OVERDUE = 'OVERDUE',
+}
+
 registerEnumType(TakedownStatus, { name: 'TakedownStatus' });
+registerEnumType(DeadlineLevel, { name: 'DeadlineLevel' });
 registerEnumType(TakedownKind, {
   name: 'TakedownKind',
   description: 'REFERRAL is judged against the platform terms; ORDER is legally binding.',

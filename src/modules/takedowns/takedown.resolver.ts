@@ -1,4 +1,3 @@
-import { filter, map, pipe } from '@graphql-yoga/subscription';
 import {
   Arg,
   Args,
@@ -13,9 +12,10 @@ import {
   Subscription,
   SubscribeResolverData,
 } from 'type-graphql';
-import { PaxContext, principalOf } from '../../context';
+import { PaxContext, principalOf, revealedNotes } from '../../context';
 import { agencyOnly, visibleActorSub, visibleNote } from '../../access/policy';
 import { checkRoles } from '../../access/guard';
+import { deliverEach } from '../../events/deliver';
 import { AGENCY_CASEWORK, CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
 import { Distribution } from '../../common/enums';
@@ -31,6 +31,7 @@ import {
   TakedownRequestConnection,
   TakedownRequestFilter,
   TakedownStatusChangedFilter,
+  TakedownOverdueNotice,
   TakedownStatusEvent,
   UpdateTakedownStatusInput,
 } from './takedown.types';
@@ -73,12 +74,8 @@ export class TakedownResolver {
     subscribe: ({ args, context }: SubscribeData) => {
       checkRoles(context, CASEWORK);
       const { services } = context;
-      return pipe(
-        services.events.subscribe('TAKEDOWN_STATUS_CHANGED'),
-        map(async (event) =>
-          services.takedowns.deliver(context, await services.tokens.refresh(principalOf(context)), event, args.filter ?? {}),
-        ),
-        filter((delivery): delivery is TakedownStatusEvent => delivery !== null),
+      return deliverEach(context, services.events.subscribe('TAKEDOWN_STATUS_CHANGED'), (principal, event) =>
+        services.takedowns.deliver(principal, event, args.filter ?? {}),
       );
     },
   })
@@ -87,6 +84,19 @@ export class TakedownResolver {
     @Arg('filter', () => TakedownStatusChangedFilter, { nullable: true }) _filter?: TakedownStatusChangedFilter,
   ): TakedownStatusEvent {
     return delivery;
+  }
+
+  @Authorized(CASEWORK)
+  @Subscription(() => TakedownOverdueNotice, {
+    description: 'Deadline escalation: a notice at 50% and 90% of the time allowed and when the deadline passes, for the requests you may see. Each is sent once, whatever the number of instances.',
+    subscribe: ({ context }: SubscribeResolverData<unknown, object, PaxContext>) => {
+      checkRoles(context, CASEWORK);
+      const { services } = context;
+      return deliverEach(context, services.events.subscribe('TAKEDOWN_OVERDUE'), (principal, event) => services.takedowns.deliverOverdue(principal, event));
+    },
+  })
+  takedownOverdue(@Root() notice: TakedownOverdueNotice): TakedownOverdueNotice {
+    return notice;
   }
 
   @FieldResolver(() => LegalBasis)
@@ -134,7 +144,7 @@ export class TakedownResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Agencies only; null for everyone else.' })
   internalNotes(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
-    return agencyOnly(principalOf(ctx), request.internalNotes);
+    return revealedNotes(ctx, 'TakedownRequest', request.id, agencyOnly(principalOf(ctx), request.internalNotes));
   }
 }
 

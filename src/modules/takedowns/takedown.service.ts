@@ -8,7 +8,8 @@ import { badInput, conflict, notFound } from '../../common/errors';
 import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { lockForUpdate } from '../../db/dialect';
-import { EventBus, TakedownStatusChangedEvent } from '../../events/event-bus';
+import { Clock } from '../../common/clock';
+import { EventBus, TakedownOverdueEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
 import { AccountService } from '../accounts/account.service';
 import { AccountOrganisation } from '../accounts/account.entity';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -28,6 +29,7 @@ import {
   CreateTakedownRequestInput,
   TakedownRequestFilter,
   TakedownStatusChangedFilter,
+  TakedownOverdueNotice,
   TakedownStatusEvent,
   UpdateTakedownStatusInput,
 } from './takedown.types';
@@ -43,6 +45,7 @@ export class TakedownService {
     private readonly partners: PartnerDirectory,
     private readonly accounts: AccountService,
     private readonly idempotency: IdempotencyService,
+    private readonly clock: Clock,
   ) {}
 
   private scoped(principal: Principal, em: EntityManager = this.db.manager) {
@@ -57,7 +60,7 @@ export class TakedownService {
     if (filter.priority) query.andWhere('r.priority = :priority', { priority: filter.priority });
     if (filter.overdue !== undefined && filter.overdue !== null) {
       const overdue = 'r.status IN (:...running) AND r.deadlineAt IS NOT NULL AND r.deadlineAt < :now';
-      query.andWhere(filter.overdue ? `(${overdue})` : `NOT (${overdue})`, { running: CLOCK_RUNNING, now: new Date() });
+      query.andWhere(filter.overdue ? `(${overdue})` : `NOT (${overdue})`, { running: CLOCK_RUNNING, now: this.clock.now() });
     }
     for (const [key, link, column] of [
       [filter.accountId, TakedownRequestAccount, 'accountId'],
@@ -106,7 +109,7 @@ export class TakedownService {
         const missing = organisationIds.find((o) => !found.some((f) => f.id === o));
         if (missing) throw notFound('Organisation', missing);
       }
-      const now = new Date();
+      const now = this.clock.now();
       const request = em.create(TakedownRequest, {
         id: newId(),
         status: TakedownStatus.DRAFT,
@@ -123,6 +126,9 @@ export class TakedownService {
         version: 0,
         deadlineAt: null,
         pausedRemainingMs: null,
+        deadlineWarning50For: null,
+        deadlineWarning90For: null,
+        overdueNoticeFor: null,
         submittedAt: null,
         draftedBySub: principal.sub,
         createdAt: now,
@@ -154,7 +160,7 @@ export class TakedownService {
           currentVersion: request.version,
         });
       }
-      const plan = planTransition(request, principal, input, new Date(), this.sla);
+      const plan = planTransition(request, principal, input, this.clock.now(), this.sla);
       const fromStatus = request.status;
       const updated = await em
         .createQueryBuilder()
@@ -209,25 +215,18 @@ export class TakedownService {
 
   /**
    * What a subscriber receives for one event: the request and entry as it may see them at this
-   * moment, or null when it may not see them (or its token or partner is no longer valid).
+   * moment, or null when it may not see them.
    */
-  async deliver(
-    ctx: PaxContext,
-    refreshed: Principal | null,
-    event: TakedownStatusChangedEvent,
-    filter: TakedownStatusChangedFilter = {},
-  ): Promise<TakedownStatusEvent | null> {
-    if (!refreshed) return null;
+  async deliver(principal: Principal, event: TakedownStatusChangedEvent, filter: TakedownStatusChangedFilter = {}): Promise<TakedownStatusEvent | null> {
     if (filter.requestId && filter.requestId !== event.requestId) return null;
     if (filter.platform && filter.platform !== event.platform) return null;
     if (filter.statuses?.length && !filter.statuses.includes(event.status)) return null;
-    ctx.principal = refreshed;
     // Every subscriber of the same partner and roles sees exactly the same rows, so one read per
     // event and visibility class serves them all; redaction still runs per subscriber.
-    const key = `${event.entryId}|${visibilityClass(refreshed)}`;
+    const key = `${event.entryId}|${visibilityClass(principal)}`;
     let delivery = this.deliveries.get(key);
     if (!delivery) {
-      delivery = this.readDelivery(refreshed, event);
+      delivery = this.readDelivery(principal, event);
       this.deliveries.set(key, delivery);
     }
     return delivery;
@@ -237,5 +236,11 @@ export class TakedownService {
     const request = await this.find(principal, event.requestId);
     const entry = request ? await this.db.getRepository(StatusHistoryEntry).findOneBy({ id: event.entryId }) : null;
     return request && entry ? { request, entry } : null;
+  }
+
+  /** An escalation notice as a subscriber may see the request now, or null. */
+  async deliverOverdue(principal: Principal, event: TakedownOverdueEvent): Promise<TakedownOverdueNotice | null> {
+    const request = await this.find(principal, event.requestId);
+    return request ? { request, level: event.level, deadlineAt: new Date(event.deadlineAt) } : null;
   }
 }

@@ -5,6 +5,7 @@ import { ConnectionType } from '../../common/connection';
 import { PartnerView } from '../partners/partner.types';
 import { StatusHistoryEntry, TakedownRequest } from './takedown.entity';
 import {
+  DeadlineLevel,
   StatusReasonCode,
   TakedownAction,
   TakedownKind,
@@ -187,3 +188,15 @@ export class StatusActor {
 
 @ObjectType()
 export class TakedownRequestConnection extends ConnectionType(TakedownRequest, 'TakedownRequest') {}
+
+@ObjectType({ description: 'A request running out of time: half or 90% of the time allowed used, or past its deadline.' })
+export class TakedownOverdueNotice {
+  @Field(() => TakedownRequest)
+  request: TakedownRequest;
+
+  @Field(() => DeadlineLevel)
+  level: DeadlineLevel;
+
+  @Field({ description: 'The deadline the notice is about.' })
+  deadlineAt: Date;
+}

@@ -56,7 +56,9 @@ interface Entry {
   avatar: string | null;
 }
 
-const MAX_CANDIDATES = 100;
+/** How many candidates each kind of evidence may put forward for full scoring. */
+const NAME_QUOTA = 100;
+const OTHER_QUOTA = 40;
 /** A key shared by more accounts than this says little about any one of them; it is skipped. */
 const MAX_POSTING = 500;
 const DAY = 86_400_000;
@@ -141,21 +143,32 @@ export class MirrorIndex {
     return this.rank(query, this.candidates(query), options);
   }
 
-  /** Candidate ids from every index, most-hit first; no scan of the whole index. */
+  /**
+   * Candidate ids from every index; no scan of the whole index. Each kind of evidence fills its own
+   * quota, most-hit first: a common handle core can match hundreds of accounts, and one shared
+   * pool would let those crowd out the single account with the same avatar, bio or link.
+   */
   candidates(query: PreparedSubject): string[] {
-    const hits = new Map<string, number>();
-    const hit = (ids: Set<string> | string[] | undefined, weight = 1) => {
+    const pools = { names: new Map<string, number>(), avatars: new Map<string, number>(), bios: new Map<string, number>(), links: new Map<string, number>() };
+    const hit = (pool: Map<string, number>, ids: Set<string> | string[] | undefined, weight = 1) => {
       if (!ids || ('size' in ids ? ids.size : ids.length) > MAX_POSTING) return;
-      for (const id of ids) hits.set(id, (hits.get(id) ?? 0) + weight);
+      for (const id of ids) pool.set(id, (pool.get(id) ?? 0) + weight);
     };
-    for (const key of exactKeys(query.handle, query.name)) hit(this.exact.get(key), 3);
-    if (query.handle.core.length >= 3) {
-      for (const core of this.cores.search(query.handle.core)) hit(this.coreOwners.get(core), 2);
+    for (const key of exactKeys(query.handle, query.name)) hit(pools.names, this.exact.get(key), 3);
+    if (query.handle.core.length >= 3) for (const core of this.cores.search(query.handle.core)) hit(pools.names, this.coreOwners.get(core), 2);
+    if (query.avatars.length) for (const [id, distance] of this.avatars.search(query.avatars)) pools.avatars.set(id, 256 - distance);
+    if (query.bio) {
+      for (const band of lshBands(query.bio)) hit(pools.bios, this.bands.get(band));
+      // One shared band says little when bios are built from the same slogans; the estimated
+      // similarity orders them properly and costs 64 comparisons each.
+      for (const id of pools.bios.keys()) pools.bios.set(id, minhashSimilarity(query.bio, this.entries.get(id)?.bio ?? null));
     }
-    if (query.avatars.length) hit([...this.avatars.search(query.avatars).keys()], 3);
-    if (query.bio) for (const band of lshBands(query.bio)) hit(this.bands.get(band));
-    for (const link of query.links) hit(this.links.get(link), 3);
-    return [...hits.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES).map(([id]) => id);
+    for (const link of query.links) hit(pools.links, this.links.get(link));
+    const picked = new Set<string>();
+    for (const [pool, quota] of [[pools.names, NAME_QUOTA], [pools.avatars, OTHER_QUOTA], [pools.bios, OTHER_QUOTA], [pools.links, OTHER_QUOTA]] as const) {
+      for (const [id] of [...pool].sort((a, b) => b[1] - a[1]).slice(0, quota)) picked.add(id);
+    }
+    return [...picked];
   }
 
   /** The same scoring over every indexed account: the baseline the index is measured against. */
