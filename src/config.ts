@@ -33,6 +33,10 @@ export interface PaxConfig {
   evidenceMaxBytes: number;
   /** How often the preservation and notification sweep runs. */
   sweepIntervalSeconds: number;
+  /** How often the audit chain head is logged for anchoring elsewhere; 0 turns it off. */
+  auditAnchorSeconds: number;
+  /** Complaints one agency's intake may file per minute. */
+  complaintsPerMinute: number;
   /** How long a partner lookup is reused; deactivation through another instance takes this long. */
   partnerCacheSeconds: number;
   migrateOnStart: boolean;
@@ -134,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaxConfig {
     disclosureMaxBytes: positive(env, 'PAX_DISCLOSURE_MAX_BYTES', 4 * 2 ** 20),
     evidenceMaxBytes: positive(env, 'PAX_EVIDENCE_MAX_BYTES', 2 * 2 ** 20),
     sweepIntervalSeconds: positive(env, 'PAX_SWEEP_INTERVAL_SECONDS', 60),
+    auditAnchorSeconds: Number(env.PAX_AUDIT_ANCHOR_SECONDS ?? 0),
+    complaintsPerMinute: positive(env, 'PAX_COMPLAINTS_PER_MINUTE', 120),
     partnerCacheSeconds: Number(env.PAX_PARTNER_CACHE_SECONDS ?? 5),
     migrateOnStart: bool(env.PAX_MIGRATE_ON_START, true),
     seedDemoWhenEmpty: !production && bool(env.PAX_SEED_DEMO, true),

@@ -10,6 +10,7 @@ import { MirrorResolver } from './modules/mirrors/mirror.resolver';
 
 import { EvidenceAccessResolver, EvidenceResolver } from './modules/evidence/evidence.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
+import { ComplaintResolver } from './modules/complaints/complaint.resolver';
 import { auditOperations } from './modules/audit/audit.middleware';
 import { DisclosureHistoryEntryResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   DisclosureResolver,
   DisclosureHistoryEntryResolver,
   AuditResolver,
+  ComplaintResolver,
 ] as const;
 
 /**

@@ -21,6 +21,7 @@ import { EvidenceService } from './modules/evidence/evidence.service';
 import { DisclosureService } from './modules/disclosures/disclosure.service';
 import { DeadlineEscalation } from './modules/takedowns/escalation';
 import { AuditLog } from './modules/audit/audit.service';
+import { ComplaintService } from './modules/complaints/complaint.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -42,6 +43,8 @@ export interface Services {
   disclosures: DisclosureService;
   escalation: DeadlineEscalation;
   audit: AuditLog;
+  complaints: ComplaintService;
+  anchorTimer?: NodeJS.Timeout;
   clock: Clock;
   sweepTimer: NodeJS.Timeout;
 }
@@ -79,6 +82,9 @@ export async function openServices(
     void disclosures.sweep().catch((err) => log.warn({ err }, 'preservation and notification sweep failed'));
   }, config.sweepIntervalSeconds * 1000);
   sweepTimer.unref();
+  const audit = new AuditLog(db, clock);
+  const anchorTimer = config.auditAnchorSeconds > 0 ? setInterval(() => void anchor(audit, log), config.auditAnchorSeconds * 1000) : undefined;
+  anchorTimer?.unref();
   return {
     config,
     db,
@@ -96,7 +102,9 @@ export async function openServices(
     evidence,
     disclosures,
     escalation,
-    audit: new AuditLog(db, clock),
+    audit,
+    anchorTimer,
+    complaints: new ComplaintService(db, clock, config.keyring, config.complaintsPerMinute, accounts, takedowns, mirrors, partners),
     clock,
     sweepTimer,
   };
@@ -105,9 +113,19 @@ export async function openServices(
 export async function closeServices(services: Services): Promise<void> {
   clearInterval(services.statisticsTimer);
   clearInterval(services.sweepTimer);
+  clearInterval(services.anchorTimer);
   await services.mirrors.stop();
   await services.redis?.close();
   if (services.db.isInitialized) await services.db.destroy();
+}
+
+/** Logs the audit chain head, so it can be published or signed outside PAX (PAX_AUDIT_ANCHOR_SECONDS). */
+async function anchor(audit: AuditLog, log: Logger): Promise<void> {
+  try {
+    log.info({ auditHead: await audit.head() }, 'audit chain head');
+  } catch (err) {
+    log.warn({ err }, 'could not read the audit chain head');
+  }
 }
 
 /** What /readyz reports: the database, and Redis when it is configured. */

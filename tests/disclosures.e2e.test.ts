@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config';
 import { createContext, closeServices, openServices } from '../src/services';
 import { principalFromPartner } from '../src/auth/principal';
 import { generateMasterKey } from '../src/modules/disclosures/sealing';
+import { rewrapSealedKeys } from '../src/modules/disclosures/rewrap';
 import { errorCode, ManualClock, startExchange, TEST_SECRET } from './helpers/exchange';
 import { useCasework } from './helpers/casework';
 
@@ -370,7 +371,7 @@ describe('master key rotation', () => {
     const env = { NODE_ENV: 'test', DATABASE_URL: exchange.config.databaseUrl, PAX_JWT_SECRET: TEST_SECRET, PAX_SEED_DEMO: 'false', LOG_LEVEL: 'silent' };
 
     const rotating = await openServices(loadConfig({ ...env, PAX_MASTER_KEYS: `${k2},${k1}`, PAX_MASTER_KEY_ID: 'k2' }));
-    expect(await rotating.disclosures.rewrapAll()).toBe(2);
+    expect(await rewrapSealedKeys(rotating.db, rotating.config.keyring)).toBe(2);
     const after = await sealed(rotating.db);
     expect(after.map((r: { keyId: string }) => r.keyId)).toEqual(['k2', 'k2']);
     expect(after.map((r: { ciphertext: string }) => r.ciphertext)).toEqual(before.map((r: { ciphertext: string }) => r.ciphertext));

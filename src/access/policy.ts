@@ -265,3 +265,14 @@ export function scopeAuditEntries<T extends ObjectLiteral>(
 export function visibleAuditActor(p: Principal, actorPartnerId: string | null, actorSub: string | null): string | null {
   return !isAuditor(p) && actorPartnerId !== null && p.partnerId === actorPartnerId ? actorSub : null;
 }
+
+/** Public complaints stay with the agency whose intake received them: its caseworkers triage them. */
+export function scopeComplaints<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  if (!isAgencyCaseworker(p)) return nothing(query);
+  const partner = param('partner');
+  return query.andWhere(`${alias}.intakePartnerId = :${partner}`, { [partner]: p.partnerId });
+}

@@ -15,6 +15,7 @@ import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { screenFiles } from './screen';
 import { Presets, SingleBar } from 'cli-progress';
 import { generateMasterKey } from '../modules/disclosures/sealing';
+import { rewrapSealedKeys } from '../modules/disclosures/rewrap';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -132,6 +133,25 @@ program
     }
   });
 
+const audit = program.command('audit').description('the tamper-evident audit log');
+audit
+  .command('anchor')
+  .description('print the chain head (seq, SHA-256, time) to publish or sign elsewhere')
+  .action(async () => {
+    const head = await withServices((services) => services.audit.head());
+    say(JSON.stringify({ seq: head.seq, hash: head.hash, at: new Date().toISOString() }));
+  });
+audit
+  .command('verify')
+  .description('recompute the hash chain; exits 1 at the first broken link')
+  .option('--from <seq>', 'first entry', '1')
+  .option('--to <seq>', 'last entry (default: the head)')
+  .action(async (options: { from: string; to?: string }) => {
+    const result = await withServices((services) => services.audit.verify(Number(options.from), options.to ? Number(options.to) : undefined));
+    say(JSON.stringify(result));
+    if (!result.intact) process.exitCode = 1;
+  });
+
 const keys = program.command('keys').description('master keys for sealed disclosures and evidence');
 keys
   .command('generate')
@@ -147,7 +167,7 @@ keys
     const rewrapped = await withServices(async (services) => {
       const bar = new SingleBar({ format: 'rewrapping {bar} {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
       try {
-        return await services.disclosures.rewrapAll((done, total) => (done === 1 ? bar.start(total, done) : bar.update(done)));
+        return await rewrapSealedKeys(services.db, services.config.keyring, (done, total) => (done === 1 ? bar.start(total, done) : bar.update(done)));
       } finally {
         bar.stop();
       }

@@ -7,7 +7,8 @@ export type PaxErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
-  | 'INVALID_TRANSITION';
+  | 'INVALID_TRANSITION'
+  | 'RATE_LIMITED';
 
 export const PAX_ERROR_CODES: ReadonlySet<string> = new Set<PaxErrorCode>([
   'UNAUTHENTICATED',
@@ -16,6 +17,7 @@ export const PAX_ERROR_CODES: ReadonlySet<string> = new Set<PaxErrorCode>([
   'BAD_USER_INPUT',
   'CONFLICT',
   'INVALID_TRANSITION',
+  'RATE_LIMITED',
 ]);
 
 export class PaxError extends GraphQLError {
@@ -30,6 +32,7 @@ export const badInput = (message: string, details: Record<string, unknown> = {})
   new PaxError('BAD_USER_INPUT', message, details);
 export const conflict = (message: string, details: Record<string, unknown> = {}) =>
   new PaxError('CONFLICT', message, details);
+export const rateLimited = (message: string) => new PaxError('RATE_LIMITED', message);
 export const invalidTransition = (message: string) => new PaxError('INVALID_TRANSITION', message);
 
 /**

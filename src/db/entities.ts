@@ -1,6 +1,7 @@
 import { Account, AccountOrganisation } from '../modules/accounts/account.entity';
 import { EvidenceAccess, EvidenceItem } from '../modules/evidence/evidence.entity';
 import { AuditEntry, AuditHead } from '../modules/audit/audit.entity';
+import { Complaint } from '../modules/complaints/complaint.entity';
 import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction, DisclosureRequest } from '../modules/disclosures/disclosure.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
@@ -34,4 +35,5 @@ export const ENTITIES = [
   DisclosureOpening,
   AuditEntry,
   AuditHead,
+  Complaint,
 ];

@@ -12,7 +12,6 @@ import { isId, newId } from '../../common/ids';
 import { lockForUpdate } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
 import { DisclosureChangedEvent, EventBus, PreservationExpiringEvent } from '../../events/event-bus';
-import { EvidenceItem } from '../evidence/evidence.entity';
 import { EvidenceService, sha256Hex } from '../evidence/evidence.service';
 import { PartnerDirectory } from '../partners/partner.service';
 import { SlaPolicy, slaHours } from '../takedowns/sla';
@@ -353,30 +352,6 @@ export class DisclosureService {
       });
       return { disclosureRequestId: request.id, mediaType: production.mediaType, payloadBase64: payload.toString('base64'), sha256: production.sha256, producedAt: production.producedAt, openedAt };
     });
-  }
-
-  /**
-   * Moves every data key onto the current master key; payloads are not touched. Returns how many
-   * rows were rewrapped. `pax keys rewrap` runs it after a new key is made current.
-   */
-  async rewrapAll(onProgress: (done: number, total: number) => void = () => undefined): Promise<number> {
-    const current = this.keyring.currentKeyId;
-    const pending: { target: typeof DisclosureProduction | typeof EvidenceItem; id: string; wrappedKey: string; keyId: string }[] = [];
-    for (const target of [DisclosureProduction, EvidenceItem]) {
-      const rows: { id: string; wrappedKey: string | null; keyId: string | null }[] = await this.db
-        .getRepository<{ id: string; wrappedKey: string | null; keyId: string | null }>(target)
-        .createQueryBuilder('r')
-        .select(['r.id', 'r.wrappedKey', 'r.keyId'])
-        .where('r.keyId IS NOT NULL AND r.keyId <> :current', { current })
-        .getMany();
-      for (const row of rows) pending.push({ target, id: row.id, wrappedKey: row.wrappedKey!, keyId: row.keyId! });
-    }
-    let done = 0;
-    for (const row of pending) {
-      await inTransaction(this.db, (em) => em.getRepository<{ id: string; wrappedKey: string | null; keyId: string | null }>(row.target).update({ id: row.id }, this.keyring.rewrap(row)));
-      onProgress(++done, pending.length);
-    }
-    return done;
   }
 
   /**
