@@ -11,6 +11,7 @@ import { MirrorResolver } from './modules/mirrors/mirror.resolver';
 import { EvidenceAccessResolver, EvidenceResolver } from './modules/evidence/evidence.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { ComplaintResolver } from './modules/complaints/complaint.resolver';
+import { TransparencyResolver } from './modules/reports/transparency.resolver';
 import { auditOperations } from './modules/audit/audit.middleware';
 import { DisclosureHistoryEntryResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
@@ -27,6 +28,7 @@ export const RESOLVERS = [
   DisclosureHistoryEntryResolver,
   AuditResolver,
   ComplaintResolver,
+  TransparencyResolver,
 ] as const;
 
 /**

@@ -22,6 +22,7 @@ import { DisclosureService } from './modules/disclosures/disclosure.service';
 import { DeadlineEscalation } from './modules/takedowns/escalation';
 import { AuditLog } from './modules/audit/audit.service';
 import { ComplaintService } from './modules/complaints/complaint.service';
+import { TransparencyReports } from './modules/reports/transparency.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -44,6 +45,7 @@ export interface Services {
   escalation: DeadlineEscalation;
   audit: AuditLog;
   complaints: ComplaintService;
+  reports: TransparencyReports;
   anchorTimer?: NodeJS.Timeout;
   clock: Clock;
   sweepTimer: NodeJS.Timeout;
@@ -104,6 +106,7 @@ export async function openServices(
     escalation,
     audit,
     anchorTimer,
+    reports: new TransparencyReports(db, clock),
     complaints: new ComplaintService(db, clock, config.keyring, config.complaintsPerMinute, accounts, takedowns, mirrors, partners),
     clock,
     sweepTimer,

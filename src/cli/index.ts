@@ -16,8 +16,15 @@ import { screenFiles } from './screen';
 import { Presets, SingleBar } from 'cli-progress';
 import { generateMasterKey } from '../modules/disclosures/sealing';
 import { rewrapSealedKeys } from '../modules/disclosures/rewrap';
+import { reportToCsv } from '../modules/reports/report-format';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function parseDate(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`${value} is not a date; use ISO 8601, e.g. 2026-01-01 or 2026-01-01T00:00:00Z`);
+  return date;
+}
 
 function listOf<T extends string>(allowed: readonly T[], what: string) {
   return (value: string): T[] => {
@@ -131,6 +138,23 @@ program
     } finally {
       await closeServices(services);
     }
+  });
+
+program
+  .command('report')
+  .description('the transparency report over every request, as an auditor sees it')
+  .requiredOption('--from <date>', 'requests submitted from this date or instant (ISO 8601)', parseDate)
+  .requiredOption('--to <date>', 'to this one, exclusive', parseDate)
+  .option('--format <format>', 'csv or json', 'json')
+  .option('--platform <platform>', 'only requests to this platform')
+  .option('--agency <slug>', 'only requests of this agency')
+  .option('--organisation <id>', 'only requests linked to this organisation')
+  .action(async (options: { from: Date; to: Date; format: string; platform?: Platform; agency?: string; organisation?: string }) => {
+    if (!['csv', 'json'].includes(options.format)) throw new InvalidArgumentError('--format is csv or json');
+    if (options.platform && !Object.values(Platform).includes(options.platform)) throw new InvalidArgumentError(`--platform is one of ${Object.values(Platform).join(', ')}`);
+    const auditor = { sub: 'pax-cli', partnerId: '', partnerSlug: 'pax-cli', partnerKind: PartnerKind.OVERSIGHT, platforms: [], roles: [Role.AUDITOR], expiresAt: Number.MAX_SAFE_INTEGER };
+    const report = await withServices((services) => services.reports.report(auditor, options));
+    process.stdout.write(options.format === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
   });
 
 const audit = program.command('audit').description('the tamper-evident audit log');

@@ -46,3 +46,8 @@ export async function refreshPlannerStatistics(db: DataSource): Promise<void> {
   await db.query('PRAGMA analysis_limit = 1000');
   await db.query('PRAGMA optimize = 0x10002');
 }
+
+/** SQL for the seconds from one timestamp column to another, on either engine. */
+export function secondsBetween(db: DataSource, from: string, to: string): string {
+  return engineOf(db) === 'postgres' ? `EXTRACT(EPOCH FROM (${to} - ${from}))` : `((julianday(${to}) - julianday(${from})) * 86400.0)`;
+}
