@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { HistoryEntry } from '../../common/history-entry';
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import { AddressedRequest } from '../../common/addressed-request';
 import {
@@ -136,17 +137,9 @@ export class DisclosureRequest extends AddressedRequest {
 @Entity('disclosure_history')
 @Unique(['disclosureRequestId', 'sequence'])
 @ObjectType('DisclosureHistoryEntry', { simpleResolvers: true })
-export class DisclosureHistoryEntry {
-  @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
+export class DisclosureHistoryEntry extends HistoryEntry {
   @Column({ type: 'varchar', length: 36 })
   disclosureRequestId: string;
-
-  @Field(() => Int)
-  @Column({ type: 'integer' })
-  sequence: number;
 
   @Field(() => DisclosureStatus, { nullable: true })
   @Column({ type: 'varchar', length: 20, nullable: true })
@@ -155,16 +148,6 @@ export class DisclosureHistoryEntry {
   @Field(() => DisclosureStatus)
   @Column({ type: 'varchar', length: 20 })
   toStatus: DisclosureStatus;
-
-  @Column({ type: 'varchar', length: 36 })
-  actorPartnerId: string;
-
-  @Column({ type: 'varchar', length: 200 })
-  actorSub: string;
-
-  @Field()
-  @Column({ type: Date })
-  at: Date;
 
   @Field(() => String, { nullable: true, description: 'Notes pass between the two sides; both see them.' })
   @Column({ type: 'text', nullable: true })

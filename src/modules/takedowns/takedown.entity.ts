@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { HistoryEntry } from '../../common/history-entry';
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import { Classification, Distribution } from '../../common/enums';
 import { AddressedRequest } from '../../common/addressed-request';
@@ -88,17 +89,9 @@ export class TakedownRequestOrganisation {
 @Entity('takedown_status_history')
 @Unique(['takedownRequestId', 'sequence'])
 @ObjectType('StatusHistoryEntry', { simpleResolvers: true })
-export class StatusHistoryEntry {
-  @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
+export class StatusHistoryEntry extends HistoryEntry {
   @Column({ type: 'varchar', length: 36 })
   takedownRequestId: string;
-
-  @Field(() => Int)
-  @Column({ type: 'integer' })
-  sequence: number;
 
   @Field(() => TakedownStatus, { nullable: true, description: 'Null for the entry that created the draft.' })
   @Column({ type: 'varchar', length: 20, nullable: true })
@@ -107,16 +100,6 @@ export class StatusHistoryEntry {
   @Field(() => TakedownStatus)
   @Column({ type: 'varchar', length: 20 })
   toStatus: TakedownStatus;
-
-  @Column({ type: 'varchar', length: 36 })
-  actorPartnerId: string;
-
-  @Column({ type: 'varchar', length: 200 })
-  actorSub: string;
-
-  @Field()
-  @Column({ type: Date })
-  at: Date;
 
   @Field(() => StatusReasonCode, { nullable: true })
   @Column({ type: 'varchar', length: 40, nullable: true })
