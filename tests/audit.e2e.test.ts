@@ -70,6 +70,11 @@ describe('the audit log', () => {
     expect(x.nodes.find((e: { actorPartner: { slug: string } }) => e.actorPartner.slug === 'pta').actor).toBeNull();
     expect(x.nodes.find((e: { actorPartner: { slug: string } }) => e.actorPartner.slug === 'x').actor).toBe('x-reviewer');
     expect(x.totalCount).toBe(x.nodes.length);
+    // Another agency probing the request is not shown to the platform.
+    await t.exchange.gql(t.cw.moiSupervisor, `mutation($id: ID!) { updateTakedownStatus(input: { id: $id, status: WITHDRAWN }) { id } }`, { id: request.id });
+    const after = await entries(t.cw.xReviewer, { objectId: request.id });
+    expect(after.nodes.map((e: { actorPartner: { slug: string } }) => e.actorPartner.slug).sort()).toEqual(['pta', 'pta', 'x']);
+    expect((await entries(auditor(), { objectId: request.id })).nodes.map((e: { outcome: string }) => e.outcome)).toContain('FORBIDDEN');
 
     expect(errorCode(await t.exchange.gql(t.cw.analyst, LOG))).toBe('FORBIDDEN');
     expect(errorCode(await t.exchange.gql(t.cw.analyst, VERIFY))).toBe('FORBIDDEN');

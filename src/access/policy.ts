@@ -240,7 +240,7 @@ export const isAuditor = (p: Principal) => p.partnerKind === PartnerKind.OVERSIG
 
 /**
  * Audit entries. Auditors read them all; an agency supervisor reads its own agency's; a platform
- * caseworker reads entries about takedown and disclosure requests addressed to it.
+ * caseworker reads its own and the requesting agency's entries about requests addressed to it.
  */
 export function scopeAuditEntries<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
@@ -254,8 +254,10 @@ export function scopeAuditEntries<T extends ObjectLiteral>(
   }
   if (isPlatformCaseworker(p)) {
     const partner = param('partner');
-    const takedown = query.subQuery().select('1').from(TakedownRequest, 'scope_atr').where(`scope_atr.id = ${alias}.objectId`).andWhere(`scope_atr.addressedPartnerId = :${partner}`);
-    const disclosure = query.subQuery().select('1').from(DisclosureRequest, 'scope_adr').where(`scope_adr.id = ${alias}.objectId`).andWhere(`scope_adr.addressedPartnerId = :${partner}`);
+    // Only the two parties' own acts: another agency probing the request is not the platform's business.
+    const parties = (table: string) => `${table}.addressedPartnerId = :${partner} AND ${alias}.actorPartnerId IN (${table}.addressedPartnerId, ${table}.originatorPartnerId)`;
+    const takedown = query.subQuery().select('1').from(TakedownRequest, 'scope_atr').where(`scope_atr.id = ${alias}.objectId`).andWhere(parties('scope_atr'));
+    const disclosure = query.subQuery().select('1').from(DisclosureRequest, 'scope_adr').where(`scope_adr.id = ${alias}.objectId`).andWhere(parties('scope_adr'));
     return query.andWhere(`(EXISTS ${takedown.getQuery()} OR EXISTS ${disclosure.getQuery()})`, { [partner]: p.partnerId });
   }
   return nothing(query);
