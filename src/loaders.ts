@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Principal } from './auth/principal';
+import { groupBy } from './common/group-by';
 import { scopeAccounts, scopeDisclosureRecords, scopeEvidence, scopeStatusHistory, scopeTakedownRequests } from './access/policy';
 import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction } from './modules/disclosures/disclosure.entity';
 import { Account, AccountOrganisation } from './modules/accounts/account.entity';
@@ -17,12 +18,6 @@ import {
 
 type Scope = <T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, p: Principal) => SelectQueryBuilder<T>;
 const unscoped: Scope = (query) => query;
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return groups;
-}
 
 /**
  * Per-request loaders for relations. Each batch is one statement through the access policy,

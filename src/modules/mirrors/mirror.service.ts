@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
+import { groupBy } from '../../common/group-by';
 import { scopeMirrorAlerts } from '../../access/policy';
 import { Principal } from '../../auth/principal';
 import { Distribution, Platform } from '../../common/enums';
@@ -30,6 +31,7 @@ const BUILD_BATCH = 5000;
 export class MirrorService {
   readonly index = new MirrorIndex();
   private following?: AsyncIterator<TakedownStatusChangedEvent>;
+  private followed?: Promise<void>;
 
   constructor(
     private readonly db: DataSource,
@@ -48,7 +50,7 @@ export class MirrorService {
       this.log.info({ requests: Math.min(i + BUILD_BATCH, unique.length), of: unique.length, indexed: this.index.size }, 'building the mirror index');
     }
     this.log.info({ indexed: this.index.size, ms: Date.now() - started }, 'mirror index ready');
-    void this.follow();
+    this.followed = this.follow();
   }
 
   /** Every instance hears every status change through the bus, so all indexes stay in step. */
@@ -62,8 +64,10 @@ export class MirrorService {
     }
   }
 
+  /** Stops following, after any index update in flight, so the pool is not closed under it. */
   async stop(): Promise<void> {
     await this.following?.return?.();
+    await this.followed;
   }
 
   /** Re-reads the accounts of these requests and indexes those that stand removed. */
@@ -89,10 +93,15 @@ export class MirrorService {
       : [];
     const accounts = await this.db.getRepository(Account).findBy({ id: In(accountIds) });
     const organisationLinks = await this.db.getRepository(AccountOrganisation).findBy({ accountId: In(accountIds) });
+    // Grouped once: at start-up these lists hold every removed account, and filtering them per
+    // account would make the index build quadratic.
+    const requestsOf = groupBy(links, (l) => l.accountId);
+    const historyOf = groupBy(history, (h) => h.takedownRequestId);
+    const organisationsOf = groupBy(organisationLinks, (l) => l.accountId);
     return accounts.map((account) => {
-      const requests = new Set(links.filter((l) => l.accountId === account.id).map((l) => l.takedownRequestId));
+      const entries = (requestsOf.get(account.id) ?? []).flatMap((l) => historyOf.get(l.takedownRequestId) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
       let removedAt: Date | null = null;
-      for (const entry of history.filter((h) => requests.has(h.takedownRequestId))) removedAt = entry.toStatus === TakedownStatus.ACTIONED ? entry.at : null;
+      for (const entry of entries) removedAt = entry.toStatus === TakedownStatus.ACTIONED ? entry.at : null;
       return {
         id: account.id,
         account: removedAt
@@ -105,7 +114,7 @@ export class MirrorService {
               links: account.links ?? [],
               avatarPdq: account.avatarPdq,
               avatarQuality: account.avatarQuality,
-              organisationIds: organisationLinks.filter((l) => l.accountId === account.id).map((l) => l.organisationId),
+              organisationIds: (organisationsOf.get(account.id) ?? []).map((l) => l.organisationId),
               removedAt,
             }
           : null,
