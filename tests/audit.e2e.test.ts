@@ -30,8 +30,12 @@ describe('the audit log', () => {
     expect(errorCode(await t.exchange.gql(t.cw.xReviewer, `mutation { designateOrganisation(input: { name: "x", aliases: [], designations: [] }) { id } }`))).toBe('FORBIDDEN');
     expect(errorCode(await t.exchange.gql(null, `mutation { designateOrganisation(input: { name: "x", aliases: [], designations: [] }) { id } }`))).toBe('UNAUTHENTICATED');
     expect(errorCode(await t.exchange.gql(signRaw({ sub: 'mallory', partner: 'pta', roles: ['AGENCY_SUPERVISOR'] }, { expiresIn: '1h' }, 'wrong-secret'), `{ me { sub } }`))).toBe('UNAUTHENTICATED');
+    const subscription = await t.exchange.subscribe(auditor(), `subscription { takedownStatusChanged { request { id } } }`);
+    await subscription.settle(300);
+    expect(JSON.stringify(subscription.errors)).toContain('FORBIDDEN');
     const log = (await entries(auditor())).nodes;
-    expect(log.slice(0, 3)).toEqual([
+    expect(log[0]).toMatchObject({ action: 'subscription takedownStatusChanged', outcome: 'FORBIDDEN', actorPartner: { slug: 'ofcom' } });
+    expect(log.slice(1, 4)).toEqual([
       expect.objectContaining({ action: 'authenticate', outcome: 'UNAUTHENTICATED', actorPartner: null }),
       expect.objectContaining({ action: 'mutation designateOrganisation', outcome: 'UNAUTHENTICATED', actorPartner: null }),
       expect.objectContaining({ action: 'mutation designateOrganisation', outcome: 'FORBIDDEN', actorPartner: { slug: 'x' }, actor: null }),

@@ -23,19 +23,22 @@ export function checkRoles(context: PaxContext, roles: readonly Role[]): true {
   return true;
 }
 
-/** Refusals are audited here: `@Authorized` runs before any middleware could see them. */
-export const authChecker: AuthChecker<PaxContext, Role> = async ({ context, info }, roles) => {
+/**
+ * `checkRoles`, with refusals written to the audit log: `@Authorized` and subscription set-up run
+ * before any middleware could see them.
+ */
+export async function authorise(context: PaxContext, roles: readonly Role[], action: string): Promise<true> {
   try {
     return checkRoles(context, roles);
   } catch (error) {
     const outcome = String((error as { extensions?: { code?: string } }).extensions?.code);
-    await context.services.audit.record(
-      { principal: context.principal, requestId: context.requestId },
-      { action: `${info.parentType.name.toLowerCase()} ${info.fieldName}`, outcome },
-    );
+    await context.services.audit.record({ principal: context.principal, requestId: context.requestId }, { action, outcome });
     throw error;
   }
-};
+}
+
+export const authChecker: AuthChecker<PaxContext, Role> = ({ context, info }, roles) =>
+  authorise(context, roles, `${info.parentType.name.toLowerCase()} ${info.fieldName}`);
 
 /**
  * The start-up guard: refuses a schema in which any Query, Mutation or Subscription field has

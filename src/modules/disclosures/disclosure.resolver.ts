@@ -1,10 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, SubscribeResolverData } from 'type-graphql';
 import { PaxContext, principalOf } from '../../context';
 import { seesCustodyLogs, visibleActorSub } from '../../access/policy';
-import { checkRoles } from '../../access/guard';
 import { AGENCY_CASEWORK, AGENCY_DECIDERS, PLATFORM_CASEWORK, Role } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
-import { deliverEach } from '../../events/deliver';
+import { authorisedDeliveries } from '../../events/deliver';
 import { EvidenceItem } from '../evidence/evidence.entity';
 import { PartnerView } from '../partners/partner.types';
 import { LegalBasis, StatusActor } from '../takedowns/takedown.types';
@@ -84,11 +83,10 @@ export class DisclosureResolver {
   @Authorized(DISCLOSURE_PARTIES)
   @Subscription(() => DisclosureStatusEvent, {
     description: 'Status changes, and prompts when a notice delay ends, for the disclosure requests you may see.',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { disclosureId?: string }, PaxContext>) => {
-      checkRoles(context, DISCLOSURE_PARTIES);
-      const { services } = context;
-      return deliverEach(context, services.events.subscribe('DISCLOSURE_CHANGED'), (principal, event) =>
-        services.disclosures.deliverChange(principal, event, args.disclosureId),
+    subscribe: (data: SubscribeResolverData<unknown, { disclosureId?: string }, PaxContext>) => {
+      const { services } = data.context;
+      return authorisedDeliveries(data, DISCLOSURE_PARTIES, () => services.events.subscribe('DISCLOSURE_CHANGED'), (principal, event) =>
+        services.disclosures.deliverChange(principal, event, data.args.disclosureId),
       );
     },
   })
@@ -102,10 +100,9 @@ export class DisclosureResolver {
   @Authorized(DISCLOSURE_PARTIES)
   @Subscription(() => PreservationExpiringEvent, {
     description: 'Preservation holds 7 days from expiry, to the platform keeping the data and the agency that asked.',
-    subscribe: ({ context }: SubscribeResolverData<unknown, object, PaxContext>) => {
-      checkRoles(context, DISCLOSURE_PARTIES);
-      const { services } = context;
-      return deliverEach(context, services.events.subscribe('PRESERVATION_EXPIRING'), (principal, event) => services.disclosures.deliverExpiring(principal, event));
+    subscribe: (data: SubscribeResolverData<unknown, object, PaxContext>) => {
+      const { services } = data.context;
+      return authorisedDeliveries(data, DISCLOSURE_PARTIES, () => services.events.subscribe('PRESERVATION_EXPIRING'), (principal, event) => services.disclosures.deliverExpiring(principal, event));
     },
   })
   preservationExpiring(@Root() delivery: PreservationExpiringEvent): PreservationExpiringEvent {

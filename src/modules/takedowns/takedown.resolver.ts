@@ -14,8 +14,7 @@ import {
 } from 'type-graphql';
 import { PaxContext, principalOf, revealedNotes } from '../../context';
 import { agencyOnly, visibleActorSub, visibleNote } from '../../access/policy';
-import { checkRoles } from '../../access/guard';
-import { deliverEach } from '../../events/deliver';
+import { authorisedDeliveries } from '../../events/deliver';
 import { AGENCY_CASEWORK, CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
 import { Distribution } from '../../common/enums';
@@ -71,11 +70,10 @@ export class TakedownResolver {
   @Authorized(CASEWORK)
   @Subscription(() => TakedownStatusEvent, {
     description: 'Status changes of the requests you may see, checked and redacted at delivery time.',
-    subscribe: ({ args, context }: SubscribeData) => {
-      checkRoles(context, CASEWORK);
-      const { services } = context;
-      return deliverEach(context, services.events.subscribe('TAKEDOWN_STATUS_CHANGED'), (principal, event) =>
-        services.takedowns.deliver(principal, event, args.filter ?? {}),
+    subscribe: (data: SubscribeData) => {
+      const { services } = data.context;
+      return authorisedDeliveries(data, CASEWORK, () => services.events.subscribe('TAKEDOWN_STATUS_CHANGED'), (principal, event) =>
+        services.takedowns.deliver(principal, event, data.args.filter ?? {}),
       );
     },
   })
@@ -89,10 +87,9 @@ export class TakedownResolver {
   @Authorized(CASEWORK)
   @Subscription(() => TakedownOverdueNotice, {
     description: 'Deadline escalation: a notice at 50% and 90% of the time allowed and when the deadline passes, for the requests you may see. Each is sent once, whatever the number of instances.',
-    subscribe: ({ context }: SubscribeResolverData<unknown, object, PaxContext>) => {
-      checkRoles(context, CASEWORK);
-      const { services } = context;
-      return deliverEach(context, services.events.subscribe('TAKEDOWN_OVERDUE'), (principal, event) => services.takedowns.deliverOverdue(principal, event));
+    subscribe: (data: SubscribeResolverData<unknown, object, PaxContext>) => {
+      const { services } = data.context;
+      return authorisedDeliveries(data, CASEWORK, () => services.events.subscribe('TAKEDOWN_OVERDUE'), (principal, event) => services.takedowns.deliverOverdue(principal, event));
     },
   })
   takedownOverdue(@Root() notice: TakedownOverdueNotice): TakedownOverdueNotice {
