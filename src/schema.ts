@@ -12,7 +12,7 @@ import { EvidenceAccessResolver, EvidenceResolver } from './modules/evidence/evi
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { ComplaintResolver } from './modules/complaints/complaint.resolver';
 import { TransparencyResolver } from './modules/reports/transparency.resolver';
-import { auditOperations } from './modules/audit/audit.middleware';
+import { auditRootFields } from './modules/audit/audit.middleware';
 import { DisclosureHistoryEntryResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 export const RESOLVERS = [
@@ -32,18 +32,19 @@ export const RESOLVERS = [
 ] as const;
 
 /**
- * Builds the schema from the resolver classes, after the start-up guard. Subscriptions read the
- * event bus through their context; `events` only satisfies TypeGraphQL's own check.
+ * Builds the schema from the resolver classes, after the start-up guard, with every root field
+ * audited. Subscriptions read the event bus through their context; `events` only satisfies
+ * TypeGraphQL's own check.
  */
 export async function buildPaxSchema(events: EventBus, resolvers: readonly Function[] = RESOLVERS): Promise<GraphQLSchema> {
   assertEveryOperationGuarded(resolvers);
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: resolvers as unknown as [Function, ...Function[]],
     authChecker,
-    globalMiddlewares: [auditOperations],
     pubSub: events,
     validate: { forbidUnknownValues: false },
   });
+  return auditRootFields(schema);
 }
 
 /** The SDL committed as schema/schema.graphql; sorted so that it diffs cleanly. */

@@ -23,11 +23,8 @@ export function checkRoles(context: PaxContext, roles: readonly Role[]): true {
   return true;
 }
 
-/**
- * `checkRoles`, with refusals written to the audit log: `@Authorized` and subscription set-up run
- * before any middleware could see them.
- */
-export async function authorise(context: PaxContext, roles: readonly Role[], action: string): Promise<true> {
+/** `checkRoles`, with a refusal written to the audit log. */
+async function authorise(context: PaxContext, roles: readonly Role[], action: string): Promise<true> {
   try {
     return checkRoles(context, roles);
   } catch (error) {
@@ -37,8 +34,13 @@ export async function authorise(context: PaxContext, roles: readonly Role[], act
   }
 }
 
+/**
+ * Queries and mutations are audited by the wrapper around every root field (see
+ * audit.middleware.ts), which sees their refusals; a subscription is refused here, before any
+ * wrapper runs, so its refusal is written here.
+ */
 export const authChecker: AuthChecker<PaxContext, Role> = ({ context, info }, roles) =>
-  authorise(context, roles, `${info.parentType.name.toLowerCase()} ${info.fieldName}`);
+  info.parentType.name === 'Subscription' ? authorise(context, roles, `subscription ${info.fieldName}`) : checkRoles(context, roles);
 
 /**
  * The start-up guard: refuses a schema in which any Query, Mutation or Subscription field has

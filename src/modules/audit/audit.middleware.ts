@@ -1,5 +1,4 @@
-import { getNamedType, GraphQLError } from 'graphql';
-import { MiddlewareFn } from 'type-graphql';
+import { defaultFieldResolver, getNamedType, GraphQLError, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { PaxContext } from '../../context';
 import { transactionHooks } from '../../db/transaction';
 
@@ -15,15 +14,25 @@ function idArgument(args: Record<string, unknown>): string | null {
 }
 
 /**
- * Writes the audit entry of every mutation and sensitive query: inside the operation's own
- * transaction when it writes (so the entry commits or rolls back with the change), in a
- * transaction of its own otherwise, and for refusals (FORBIDDEN, UNAUTHENTICATED, NOT_FOUND…) too.
- * It runs as a global middleware, outside `@Authorized`, so refused attempts reach it.
+ * Wraps every root Query and Mutation field with the audit log. Mutations and sensitive queries
+ * are logged when they succeed: inside the operation's own transaction when it writes (so the
+ * entry commits or rolls back with the change), in a transaction of its own otherwise. Every
+ * refusal is logged with its code (FORBIDDEN, UNAUTHENTICATED, NOT_FOUND…). Only root fields are
+ * wrapped, so nested fields pay nothing.
  */
-export const auditOperations: MiddlewareFn<PaxContext> = async ({ info, args, context }, next) => {
-  const kind = info.parentType.name;
-  if (kind !== 'Mutation' && !(kind === 'Query' && AUDITED_QUERIES.has(info.fieldName))) return next();
-  const action = `${kind.toLowerCase()} ${info.fieldName}`;
+export function auditRootFields(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+    for (const field of Object.values(type?.getFields() ?? {})) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const onSuccess = type === schema.getMutationType() || AUDITED_QUERIES.has(field.name);
+      field.resolve = (root, args, context: PaxContext, info) => audited(info, args, context, onSuccess, () => resolve(root, args, context, info));
+    }
+  }
+  return schema;
+}
+
+async function audited(info: GraphQLResolveInfo, args: Record<string, unknown>, context: PaxContext, onSuccess: boolean, run: () => unknown): Promise<unknown> {
+  const action = `${info.parentType.name.toLowerCase()} ${info.fieldName}`;
   const argumentId = idArgument(args);
   let objectType: string | null = argumentId ? getNamedType(info.returnType).name : null;
   let objectId = argumentId;
@@ -44,11 +53,11 @@ export const auditOperations: MiddlewareFn<PaxContext> = async ({ info, args, co
     },
   };
   try {
-    const result = await transactionHooks.run(hooks, () => next());
-    if (!written) await context.services.audit.record(actor(), { action, objectType, objectId, outcome: 'OK' });
+    const result = onSuccess ? await transactionHooks.run(hooks, run) : await run();
+    if (onSuccess && !written) await context.services.audit.record(actor(), { action, objectType, objectId, outcome: 'OK' });
     return result;
   } catch (error) {
     if (!written) await context.services.audit.record(actor(), { action, objectType, objectId, outcome: codeOf(error) });
     throw error;
   }
-};
+}

@@ -3,7 +3,7 @@ import { PaxContext, principalOf } from '../../context';
 import { seesCustodyLogs, visibleActorSub } from '../../access/policy';
 import { AGENCY_CASEWORK, AGENCY_DECIDERS, PLATFORM_CASEWORK, Role } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
-import { authorisedDeliveries } from '../../events/deliver';
+import { deliverEach } from '../../events/deliver';
 import { EvidenceItem } from '../evidence/evidence.entity';
 import { PartnerView } from '../partners/partner.types';
 import { LegalBasis, StatusActor } from '../takedowns/takedown.types';
@@ -85,7 +85,7 @@ export class DisclosureResolver {
     description: 'Status changes, and prompts when a notice delay ends, for the disclosure requests you may see.',
     subscribe: (data: SubscribeResolverData<unknown, { disclosureId?: string }, PaxContext>) => {
       const { services } = data.context;
-      return authorisedDeliveries(data, DISCLOSURE_PARTIES, () => services.events.subscribe('DISCLOSURE_CHANGED'), (principal, event) =>
+      return deliverEach(data.context, services.events.subscribe('DISCLOSURE_CHANGED'), (principal, event) =>
         services.disclosures.deliverChange(principal, event, data.args.disclosureId),
       );
     },
@@ -102,7 +102,7 @@ export class DisclosureResolver {
     description: 'Preservation holds 7 days from expiry, to the platform keeping the data and the agency that asked.',
     subscribe: (data: SubscribeResolverData<unknown, object, PaxContext>) => {
       const { services } = data.context;
-      return authorisedDeliveries(data, DISCLOSURE_PARTIES, () => services.events.subscribe('PRESERVATION_EXPIRING'), (principal, event) => services.disclosures.deliverExpiring(principal, event));
+      return deliverEach(data.context, services.events.subscribe('PRESERVATION_EXPIRING'), (principal, event) => services.disclosures.deliverExpiring(principal, event));
     },
   })
   preservationExpiring(@Root() delivery: PreservationExpiringEvent): PreservationExpiringEvent {

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, SubscribeResolverData } from 'type-graphql';
 import { PaxContext } from '../../context';
-import { authorisedDeliveries } from '../../events/deliver';
+import { deliverEach } from '../../events/deliver';
 import { AGENCY_CASEWORK, CASEWORK, PLATFORM_CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
 import { Account } from '../accounts/account.entity';
@@ -57,7 +57,7 @@ export class MirrorResolver {
     description: 'Alerts as they are raised, to those who may see them.',
     subscribe: (data: SubscribeResolverData<unknown, object, PaxContext>) => {
       const { services } = data.context;
-      return authorisedDeliveries(data, CASEWORK, () => services.events.subscribe('MIRROR_ALERT_RAISED'), (principal, event) => services.mirrors.deliver(principal, event));
+      return deliverEach(data.context, services.events.subscribe('MIRROR_ALERT_RAISED'), (principal, event) => services.mirrors.deliver(principal, event));
     },
   })
   mirrorAlertRaised(@Root() alert: MirrorAlert): MirrorAlert {

@@ -14,7 +14,7 @@ import {
 } from 'type-graphql';
 import { PaxContext, principalOf, revealedNotes } from '../../context';
 import { agencyOnly, visibleActorSub, visibleNote } from '../../access/policy';
-import { authorisedDeliveries } from '../../events/deliver';
+import { deliverEach } from '../../events/deliver';
 import { AGENCY_CASEWORK, CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
 import { Distribution } from '../../common/enums';
@@ -72,7 +72,7 @@ export class TakedownResolver {
     description: 'Status changes of the requests you may see, checked and redacted at delivery time.',
     subscribe: (data: SubscribeData) => {
       const { services } = data.context;
-      return authorisedDeliveries(data, CASEWORK, () => services.events.subscribe('TAKEDOWN_STATUS_CHANGED'), (principal, event) =>
+      return deliverEach(data.context, services.events.subscribe('TAKEDOWN_STATUS_CHANGED'), (principal, event) =>
         services.takedowns.deliver(principal, event, data.args.filter ?? {}),
       );
     },
@@ -89,7 +89,7 @@ export class TakedownResolver {
     description: 'Deadline escalation: a notice at 50% and 90% of the time allowed and when the deadline passes, for the requests you may see. Each is sent once, whatever the number of instances.',
     subscribe: (data: SubscribeResolverData<unknown, object, PaxContext>) => {
       const { services } = data.context;
-      return authorisedDeliveries(data, CASEWORK, () => services.events.subscribe('TAKEDOWN_OVERDUE'), (principal, event) => services.takedowns.deliverOverdue(principal, event));
+      return deliverEach(data.context, services.events.subscribe('TAKEDOWN_OVERDUE'), (principal, event) => services.takedowns.deliverOverdue(principal, event));
     },
   })
   takedownOverdue(@Root() notice: TakedownOverdueNotice): TakedownOverdueNotice {
