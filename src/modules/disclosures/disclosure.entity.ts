@@ -1,5 +1,6 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { HistoryEntry } from '../../common/history-entry';
+import { AccessRecord } from '../../common/access-record';
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import { AddressedRequest } from '../../common/addressed-request';
 import {
@@ -207,31 +208,12 @@ export class DisclosureProduction {
 /** Every opening of a sealed production: who, when and why. */
 @Entity('disclosure_openings')
 @ObjectType('DisclosureOpening', { simpleResolvers: true })
-export class DisclosureOpening {
-  @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
+export class DisclosureOpening extends AccessRecord {
   @Index()
   @Column({ type: 'varchar', length: 36 })
   disclosureRequestId: string;
 
-  @Column({ type: 'varchar', length: 36 })
-  partnerId: string;
-
-  @Field({ description: 'The person or system that opened it.' })
-  @Column({ type: 'varchar', length: 200 })
-  sub: string;
-
   @Field()
   @Column({ type: 'text' })
   purpose: string;
-
-  @Field()
-  @Column({ type: Date })
-  at: Date;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  requestId: string | null;
 }

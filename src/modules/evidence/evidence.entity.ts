@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { AccessRecord } from '../../common/access-record';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Classification } from '../../common/enums';
 
@@ -85,31 +86,12 @@ export enum EvidenceAccessAction {
 /** The custody log: every time someone read an item's captured bytes or verified them. */
 @Entity('evidence_accesses')
 @ObjectType('EvidenceAccess', { simpleResolvers: true })
-export class EvidenceAccess {
-  @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
+export class EvidenceAccess extends AccessRecord {
   @Index()
   @Column({ type: 'varchar', length: 36 })
   evidenceItemId: string;
 
-  @Column({ type: 'varchar', length: 36 })
-  partnerId: string;
-
-  @Field({ description: 'The person or system.' })
-  @Column({ type: 'varchar', length: 200 })
-  sub: string;
-
   @Field(() => String)
   @Column({ type: 'varchar', length: 20 })
   action: EvidenceAccessAction;
-
-  @Field()
-  @Column({ type: Date })
-  at: Date;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  requestId: string | null;
 }
