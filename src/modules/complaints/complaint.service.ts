@@ -96,6 +96,10 @@ export class ComplaintService {
     return scopeComplaints(this.db.getRepository(Complaint).createQueryBuilder('c'), 'c', principalOf(ctx));
   }
 
+  private find(ctx: PaxContext, id: string | null | undefined): Promise<Complaint | null> {
+    return id && isId(id) ? this.scoped(ctx).andWhere('c.id = :id', { id }).getOne() : Promise.resolve(null);
+  }
+
   /** NEW complaints grouped by account (or URL), largest groups first, then oldest. */
   async triageQueue(ctx: PaxContext, first = 20): Promise<ComplaintGroup[]> {
     if (first < 1 || first > 100) throw badInput('first must be between 1 and 100', { field: 'first' });
@@ -151,13 +155,13 @@ export class ComplaintService {
 
   async triage(ctx: PaxContext, input: TriageComplaintInput): Promise<Complaint> {
     const principal = principalOf(ctx);
-    const complaint = isId(input.id) ? await this.scoped(ctx).andWhere('c.id = :id', { id: input.id }).getOne() : null;
+    const complaint = await this.find(ctx, input.id);
     if (!complaint) throw notFound('Complaint', input.id);
     if (complaint.status !== ComplaintStatus.NEW) throw invalidTransition(`the complaint is ${complaint.status} already`);
     const changes: Partial<Complaint> = { status: input.action, triagedBySub: principal.sub, triagedAt: this.clock.now(), triageNote: input.note?.trim() || null };
     if (input.action === ComplaintStatus.DISMISSED && !changes.triageNote) throw badInput('say why you dismiss it in note', { field: 'note' });
     if (input.action === ComplaintStatus.MERGED) {
-      const target = input.mergeIntoId && input.mergeIntoId !== complaint.id ? await this.scoped(ctx).andWhere('c.id = :id', { id: input.mergeIntoId }).getOne() : null;
+      const target = input.mergeIntoId !== complaint.id ? await this.find(ctx, input.mergeIntoId) : null;
       if (!target) throw badInput('MERGED needs mergeIntoId: another complaint of your agency', { field: 'mergeIntoId' });
       changes.mergedIntoId = target.mergedIntoId ?? target.id;
     }
@@ -173,7 +177,7 @@ export class ComplaintService {
         });
       }
     });
-    return (await this.scoped(ctx).andWhere('c.id = :id', { id: complaint.id }).getOne())!;
+    return (await this.find(ctx, complaint.id))!;
   }
 
   /** Flags the account (or finds it flagged already) and, if asked, drafts a takedown request. */

@@ -1,7 +1,7 @@
-import { LRUCache } from 'lru-cache';
 import { DataSource, EntityManager } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
-import { mayOpenProduction, scopeDisclosures, visibilityClass } from '../../access/policy';
+import { mayOpenProduction, scopeDisclosures } from '../../access/policy';
+import { DeliveryCache } from '../../events/delivery-cache';
 import { hasAnyRole, Principal } from '../../auth/principal';
 import { AGENCY_DECIDERS, PLATFORM_CASEWORK } from '../../auth/roles';
 import { Clock } from '../../common/clock';
@@ -35,9 +35,9 @@ import { Keyring } from './sealing';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-export const PRESERVATION_DAYS = 90;
+const PRESERVATION_DAYS = 90;
 /** An extension must be asked for at least this long before expiry; the expiry notice goes out then. */
-export const EXTENSION_NOTICE_DAYS = 7;
+const EXTENSION_NOTICE_DAYS = 7;
 const ACTIVE_HOLD = [PreservationStatus.ACTIVE, PreservationStatus.EXTENDED];
 
 export interface DisclosureSettings {
@@ -50,7 +50,7 @@ export interface DisclosureSettings {
 const bindingOf = (production: Pick<DisclosureProduction, 'id' | 'disclosureRequestId'>) => `disclosure:${production.disclosureRequestId}:${production.id}`;
 
 export class DisclosureService {
-  private readonly deliveries = new LRUCache<string, Promise<DisclosureRequest | null>>({ max: 10_000, ttl: 5_000 });
+  private readonly deliveries = new DeliveryCache<DisclosureRequest | null>();
 
   constructor(
     private readonly db: DataSource,
@@ -434,27 +434,16 @@ export class DisclosureService {
     this.events.publish('DISCLOSURE_CHANGED', event);
   }
 
-  /** The request as a subscriber may see it now, or null; one read per event and visibility class. */
-  private visibleNow(principal: Principal, disclosureId: string, eventKey: string): Promise<DisclosureRequest | null> {
-    const key = `${eventKey}|${visibilityClass(principal)}`;
-    let read = this.deliveries.get(key);
-    if (!read) {
-      read = this.find(principal, disclosureId);
-      this.deliveries.set(key, read);
-    }
-    return read;
-  }
-
   async deliverChange(principal: Principal, event: DisclosureChangedEvent, disclosureId?: string | null): Promise<DisclosureStatusEvent | null> {
     if (disclosureId && disclosureId !== event.disclosureId) return null;
-    const disclosure = await this.visibleNow(principal, event.disclosureId, `${event.kind}|${event.entryId ?? event.disclosureId}`);
+    const disclosure = await this.deliveries.read(`${event.kind}|${event.entryId ?? event.disclosureId}`, principal, () => this.find(principal, event.disclosureId));
     if (!disclosure) return null;
     const entry = event.entryId ? await this.db.getRepository(DisclosureHistoryEntry).findOneBy({ id: event.entryId }) : null;
     return { disclosure, kind: event.kind as DisclosureEventKind, entry };
   }
 
   async deliverExpiring(principal: Principal, event: PreservationExpiringEvent) {
-    const disclosure = await this.visibleNow(principal, event.disclosureId, `expiring|${event.disclosureId}|${event.expiresAt}`);
+    const disclosure = await this.deliveries.read(`expiring|${event.disclosureId}|${event.expiresAt}`, principal, () => this.find(principal, event.disclosureId));
     return disclosure ? { disclosure, expiresAt: new Date(event.expiresAt) } : null;
   }
 }

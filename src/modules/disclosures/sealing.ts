@@ -26,10 +26,6 @@ export class Keyring {
     for (const [id, key] of keys) if (key.length !== 32) throw new Error(`master key "${id}" must be 32 bytes (base64 of 32 random bytes)`);
   }
 
-  get keyIds(): string[] {
-    return [...this.keys.keys()];
-  }
-
   seal(plaintext: Buffer, associatedData: string): SealedPayload {
     const dataKey = crypto.randomBytes(32);
     const { iv, authTag, ciphertext } = encrypt(dataKey, plaintext, associatedData);

@@ -1,7 +1,7 @@
-import { LRUCache } from 'lru-cache';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
-import { scopeTakedownRequests, visibilityClass } from '../../access/policy';
+import { scopeTakedownRequests } from '../../access/policy';
+import { DeliveryCache } from '../../events/delivery-cache';
 import { Principal } from '../../auth/principal';
 import { Classification, Distribution } from '../../common/enums';
 import { badInput, conflict, notFound } from '../../common/errors';
@@ -35,8 +35,7 @@ import {
 } from './takedown.types';
 
 export class TakedownService {
-  /** Per-event reads shared by subscribers of one visibility class; kept for a few seconds. */
-  private readonly deliveries = new LRUCache<string, Promise<TakedownStatusEvent | null>>({ max: 10_000, ttl: 5_000 });
+  private readonly deliveries = new DeliveryCache<TakedownStatusEvent | null>();
 
   constructor(
     private readonly db: DataSource,
@@ -221,15 +220,7 @@ export class TakedownService {
     if (filter.requestId && filter.requestId !== event.requestId) return null;
     if (filter.platform && filter.platform !== event.platform) return null;
     if (filter.statuses?.length && !filter.statuses.includes(event.status)) return null;
-    // Every subscriber of the same partner and roles sees exactly the same rows, so one read per
-    // event and visibility class serves them all; redaction still runs per subscriber.
-    const key = `${event.entryId}|${visibilityClass(principal)}`;
-    let delivery = this.deliveries.get(key);
-    if (!delivery) {
-      delivery = this.readDelivery(principal, event);
-      this.deliveries.set(key, delivery);
-    }
-    return delivery;
+    return this.deliveries.read(event.entryId, principal, () => this.readDelivery(principal, event));
   }
 
   private async readDelivery(principal: Principal, event: TakedownStatusChangedEvent): Promise<TakedownStatusEvent | null> {
