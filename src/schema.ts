@@ -13,7 +13,7 @@ import { AuditResolver } from './modules/audit/audit.resolver';
 import { ComplaintResolver } from './modules/complaints/complaint.resolver';
 import { TransparencyResolver } from './modules/reports/transparency.resolver';
 import { auditRootFields } from './modules/audit/audit.middleware';
-import { DisclosureHistoryEntryResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
+import { DisclosureHistoryEntryResolver, DisclosureOpeningResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 export const RESOLVERS = [
   PartnerResolver,
@@ -26,6 +26,7 @@ export const RESOLVERS = [
   EvidenceAccessResolver,
   DisclosureResolver,
   DisclosureHistoryEntryResolver,
+  DisclosureOpeningResolver,
   AuditResolver,
   ComplaintResolver,
   TransparencyResolver,

@@ -182,10 +182,11 @@ describe('lawful disclosure', () => {
       expect(Buffer.from(opened.payloadBase64, 'base64').toString()).toContain(MARKER);
       const mine = (await t.cw.ok(t.cw.xReviewer, OPEN, { id, purpose: 'check what we produced' })).openDisclosure;
       expect(mine.sha256).toBe(opened.sha256);
-      const log = `query($id: ID!) { disclosureRequest(id: $id) { openings { sub purpose } } }`;
+      const log = `query($id: ID!) { disclosureRequest(id: $id) { openings { sub partner { slug } purpose } } }`;
+      // The person who opened it is shown to their own partner only.
       expect((await t.cw.ok(t.cw.supervisor, log, { id })).disclosureRequest.openings).toEqual([
-        { sub: 'pta-reader', purpose: 'identify the operator for case FIA-CT-2026-118' },
-        { sub: 'x-reviewer', purpose: 'check what we produced' },
+        { sub: 'pta-reader', partner: { slug: 'pta' }, purpose: 'identify the operator for case FIA-CT-2026-118' },
+        { sub: null, partner: { slug: 'x' }, purpose: 'check what we produced' },
       ]);
       expect((await t.cw.ok(t.cw.xReviewer, log, { id })).disclosureRequest.openings).toEqual([]);
     });
@@ -326,9 +327,12 @@ describe('lawful disclosure', () => {
       await t.cw.ok(t.cw.xReviewer, VERIFY, { id: item.id });
       const log = (await t.cw.ok(t.cw.analyst, `query($id: ID!) { account(id: $id) { evidence { custody { action sub partner { slug } } } } }`, { id: account })).account.evidence[0].custody;
       expect(log).toEqual([
-        { action: 'READ_CONTENT', sub: 'x-reviewer', partner: { slug: 'x' } },
-        { action: 'VERIFIED', sub: 'x-reviewer', partner: { slug: 'x' } },
+        { action: 'READ_CONTENT', sub: null, partner: { slug: 'x' } },
+        { action: 'VERIFIED', sub: null, partner: { slug: 'x' } },
       ]);
+      await t.cw.ok(t.cw.supervisor, VERIFY, { id: item.id });
+      const own = (await t.cw.ok(t.cw.analyst, `query($id: ID!) { account(id: $id) { evidence { custody { sub } } } }`, { id: account })).account.evidence[0].custody;
+      expect(own[2]).toEqual({ sub: 'pta-supervisor' });
     });
 
     it('verifies a disclosure\'s authorisation document for both parties, and for no one else', async () => {

@@ -11,7 +11,7 @@ export abstract class AccessRecord {
   @Column({ type: 'varchar', length: 36 })
   partnerId: string;
 
-  @Field({ description: 'The person or system.' })
+  /** Personal data: exposed through the access policy, to the accessing partner only. */
   @Column({ type: 'varchar', length: 200 })
   sub: string;
 

@@ -167,3 +167,16 @@ export class DisclosureHistoryEntryResolver {
     return { partner, sub: visibleActorSub(principalOf(ctx), entry.actorPartnerId, entry.actorSub) };
   }
 }
+
+@Resolver(() => DisclosureOpening)
+export class DisclosureOpeningResolver {
+  @FieldResolver(() => PartnerView)
+  partner(@Root() opening: DisclosureOpening, @Ctx() ctx: PaxContext) {
+    return ctx.loaders.partner.load(opening.partnerId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The person or system that opened it; shown to its own partner only.' })
+  sub(@Root() opening: DisclosureOpening, @Ctx() ctx: PaxContext) {
+    return visibleActorSub(principalOf(ctx), opening.partnerId, opening.sub);
+  }
+}

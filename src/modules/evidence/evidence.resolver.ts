@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { noteSensitiveRead, PaxContext, principalOf } from '../../context';
-import { seesCustodyLogs } from '../../access/policy';
+import { seesCustodyLogs, visibleActorSub } from '../../access/policy';
 import { CASEWORK, Role } from '../../auth/roles';
 import { PartnerView } from '../partners/partner.types';
 import { EvidenceAccess, EvidenceItem } from './evidence.entity';
@@ -39,5 +39,10 @@ export class EvidenceAccessResolver {
   @FieldResolver(() => PartnerView, { nullable: true })
   partner(@Root() access: EvidenceAccess, @Ctx() ctx: PaxContext) {
     return ctx.loaders.partner.load(access.partnerId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The person or system; shown to its own partner only.' })
+  sub(@Root() access: EvidenceAccess, @Ctx() ctx: PaxContext) {
+    return visibleActorSub(principalOf(ctx), access.partnerId, access.sub);
   }
 }
