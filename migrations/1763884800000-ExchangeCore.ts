@@ -1,13 +1,13 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { fk, id, ref, text } from './columns';
-import { Engine, timestampColumn } from '../src/db/dialect';
+import { engineOf, timestampColumn } from '../src/db/dialect';
 
 /** The exchange core: partners, organisations, accounts, evidence, takedown requests and history. */
 export class ExchangeCore1763884800000 implements MigrationInterface {
   name = 'ExchangeCore1763884800000';
 
   async up(q: QueryRunner): Promise<void> {
-    const engine: Engine = q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const engine = engineOf(q.connection);
     const at = (name: string, nullable = false) => timestampColumn(engine, name, nullable);
 
     await q.createTable(new Table({

@@ -1,12 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
-import { timestampColumn } from '../src/db/dialect';
+import { engineOf, timestampColumn } from '../src/db/dialect';
 
 /** Mirror detection: avatar hashes and links on accounts, the mirrorOf link, and mirror alerts. */
 export class MirrorAlerts1764057600000 implements MigrationInterface {
   name = 'MirrorAlerts1764057600000';
 
   async up(q: QueryRunner): Promise<void> {
-    const engine = q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const engine = engineOf(q.connection);
     await q.addColumns('accounts', [
       new TableColumn({ name: 'avatarPdq', type: 'varchar', length: '64', isNullable: true }),
       new TableColumn({ name: 'avatarQuality', type: 'integer', isNullable: true }),

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { fk, id, integer, ref, text } from './columns';
-import { Engine, timestampColumn } from '../src/db/dialect';
+import { engineOf, timestampColumn } from '../src/db/dialect';
 
 const SEALED = (nullable: boolean) => [text('ciphertext', undefined, nullable), text('iv', 32, nullable), text('authTag', 32, nullable), text('wrappedKey', 200, nullable), text('keyId', 64, nullable)];
 
@@ -13,7 +13,7 @@ export class Disclosures1764144000000 implements MigrationInterface {
   name = 'Disclosures1764144000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const engine: Engine = q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const engine = engineOf(q.connection);
     const at = (name: string, nullable = false) => timestampColumn(engine, name, nullable);
     await q.createTable(new Table({
       name: 'disclosure_requests',

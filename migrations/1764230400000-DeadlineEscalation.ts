@@ -1,12 +1,12 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
-import { Engine, timestampColumn } from '../src/db/dialect';
+import { engineOf, timestampColumn } from '../src/db/dialect';
 
 /** Deadline escalation: which deadline each notice was sent for, and an index to find them. */
 export class DeadlineEscalation1764230400000 implements MigrationInterface {
   name = 'DeadlineEscalation1764230400000';
 
   async up(q: QueryRunner): Promise<void> {
-    const engine: Engine = q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const engine = engineOf(q.connection);
     await q.addColumns(
       'takedown_requests',
       ['deadlineWarning50For', 'deadlineWarning90For', 'overdueNoticeFor'].map((name) => new TableColumn(timestampColumn(engine, name, true))),

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { Engine, timestampColumn } from '../src/db/dialect';
+import { engineOf, timestampColumn } from '../src/db/dialect';
 import { id, integer, ref, text } from './columns';
 import { GENESIS_HASH } from '../src/modules/audit/audit-chain';
 
@@ -8,7 +8,7 @@ export class AuditLog1764316800000 implements MigrationInterface {
   name = 'AuditLog1764316800000';
 
   async up(q: QueryRunner): Promise<void> {
-    const engine: Engine = q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const engine = engineOf(q.connection);
     await q.createTable(new Table({
       name: 'audit_log',
       columns: [

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { Engine, timestampColumn } from '../src/db/dialect';
+import { engineOf, timestampColumn } from '../src/db/dialect';
 import { fk, id, ref, text } from './columns';
 
 /** The public complaints intake. */
@@ -7,7 +7,7 @@ export class Complaints1764403200000 implements MigrationInterface {
   name = 'Complaints1764403200000';
 
   async up(q: QueryRunner): Promise<void> {
-    const engine: Engine = q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const engine = engineOf(q.connection);
     await q.createTable(new Table({
       name: 'complaints',
       columns: [

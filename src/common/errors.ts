@@ -40,3 +40,10 @@ export const invalidTransition = (message: string) => new PaxError('INVALID_TRAN
  * never confirms that a hidden object is there.
  */
 export const notFound = (type: string, id: string) => new PaxError('NOT_FOUND', `${type} ${id} not found`);
+
+/** Optimistic locking: CONFLICT when the caller read an older version than the row now has. */
+export function assertExpectedVersion(current: number, expected: number | null | undefined): void {
+  if (expected !== undefined && expected !== null && expected !== current) {
+    throw conflict(`the request is at version ${current}, not ${expected}; read it again`, { currentVersion: current });
+  }
+}

@@ -6,7 +6,7 @@ import { hasAnyRole, Principal } from '../../auth/principal';
 import { AGENCY_DECIDERS, PLATFORM_CASEWORK } from '../../auth/roles';
 import { Clock } from '../../common/clock';
 import { PartnerKind } from '../../common/enums';
-import { badInput, conflict, forbidden, invalidTransition, notFound } from '../../common/errors';
+import { assertExpectedVersion, badInput, conflict, forbidden, invalidTransition, notFound } from '../../common/errors';
 import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { lockForUpdate } from '../../db/dialect';
@@ -263,9 +263,7 @@ export class DisclosureService {
   private async lockVisible(em: EntityManager, principal: Principal, id: string, expectedVersion?: number | null): Promise<DisclosureRequest> {
     const request = await this.find(principal, id, em, true);
     if (!request) throw notFound('DisclosureRequest', id);
-    if (expectedVersion !== undefined && expectedVersion !== null && expectedVersion !== request.version) {
-      throw conflict(`the request is at version ${request.version}, not ${expectedVersion}; read it again`, { currentVersion: request.version });
-    }
+    assertExpectedVersion(request.version, expectedVersion);
     return request;
   }
 

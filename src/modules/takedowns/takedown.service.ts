@@ -4,7 +4,7 @@ import { scopeTakedownRequests } from '../../access/policy';
 import { DeliveryCache } from '../../events/delivery-cache';
 import { Principal } from '../../auth/principal';
 import { Classification, Distribution } from '../../common/enums';
-import { badInput, conflict, notFound } from '../../common/errors';
+import { assertExpectedVersion, badInput, conflict, notFound } from '../../common/errors';
 import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { lockForUpdate } from '../../db/dialect';
@@ -154,11 +154,7 @@ export class TakedownService {
     const { id, events } = await this.idempotency.run(principal, 'updateTakedownStatus', input, async (em) => {
       const request = await this.find(principal, input.id, em, true);
       if (!request) throw notFound('TakedownRequest', input.id);
-      if (input.expectedVersion !== undefined && input.expectedVersion !== null && input.expectedVersion !== request.version) {
-        throw conflict(`the request is at version ${request.version}, not ${input.expectedVersion}; read it again`, {
-          currentVersion: request.version,
-        });
-      }
+      assertExpectedVersion(request.version, input.expectedVersion);
       const plan = planTransition(request, principal, input, this.clock.now(), this.sla);
       const fromStatus = request.status;
       const updated = await em
