@@ -3,11 +3,14 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  // Needs PostgreSQL, Redis and a build: `npm run test:cluster`.
-  testPathIgnorePatterns: ['/node_modules/', '/tests/cluster/'],
+  // Need PostgreSQL, Redis and a build: `npm run test:cluster`, `npm run test:crash`.
+  testPathIgnorePatterns: ['/node_modules/', '/tests/cluster/', '/tests/crash/'],
   transform: {
     // Type errors are reported by `npm run typecheck`, which `npm test` runs first.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
+    // jose ships ES modules only; jest runs CommonJS, so its files are compiled like ours.
+    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, diagnostics: false }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 30000,
 };

@@ -1,24 +1,21 @@
 import { Principal } from './auth/principal';
 import { Loaders } from './loaders';
-import type { Services } from './services';
 
 /** What every resolver and service receives: who is calling, and the request's loaders. */
 export interface PaxContext {
   principal: Principal | null;
   requestId: string;
   loaders: Loaders;
-  services: Services;
   /**
-   * Sensitive fields this request revealed (internal notes, evidence bytes), written to the audit
-   * log when the response goes out. Null for subscription contexts, whose deliveries are not
-   * logged field by field.
+   * Sensitive fields this operation revealed (internal notes, evidence bytes, contacts), written to
+   * the audit log when its response, or each subscription event, goes out, on every transport.
    */
-  sensitiveReads: Map<string, { action: string; objectType: string; objectId: string }> | null;
+  sensitiveReads: Map<string, { action: string; objectType: string; objectId: string }>;
 }
 
 /** Notes that the request revealed one sensitive field of one object, for the audit log. */
 export function noteSensitiveRead(ctx: PaxContext, action: string, objectType: string, objectId: string): void {
-  ctx.sensitiveReads?.set(`${action}|${objectId}`, { action, objectType, objectId });
+  ctx.sensitiveReads.set(`${action}|${objectId}`, { action, objectType, objectId });
 }
 
 /** The principal of a context whose operation passed `@Authorized`. */

@@ -13,6 +13,7 @@ import { AuditResolver } from './modules/audit/audit.resolver';
 import { ComplaintResolver } from './modules/complaints/complaint.resolver';
 import { TransparencyResolver } from './modules/reports/transparency.resolver';
 import { auditRootFields } from './modules/audit/audit.middleware';
+import { WebhookResolver } from './modules/webhooks/webhook.resolver';
 import { DisclosureHistoryEntryResolver, DisclosureOpeningResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 export const RESOLVERS = [
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   AuditResolver,
   ComplaintResolver,
   TransparencyResolver,
+  WebhookResolver,
 ] as const;
 
 /**

@@ -1,9 +1,10 @@
-import pino, { Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './observability/logger';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { PaxConfig } from './config';
 import { Principal } from './auth/principal';
 import { TokenVerifier } from './auth/jwt';
-import { createDataSource } from './db/data-source';
+import { applyMigrations, assertMigrated, createDataSource } from './db/data-source';
 import { refreshPlannerStatistics } from './db/dialect';
 import { createInMemoryEventBus, EventBus } from './events/event-bus';
 import { createRedisEventBus, RedisEventBus } from './events/redis-event-bus';
@@ -23,6 +24,9 @@ import { DeadlineEscalation } from './modules/takedowns/escalation';
 import { AuditLog } from './modules/audit/audit.service';
 import { ComplaintService } from './modules/complaints/complaint.service';
 import { TransparencyReports } from './modules/reports/transparency.service';
+import { TaskPool } from './workers/task-pool';
+import { WebhookService } from './modules/webhooks/webhook.service';
+import { WebhookDispatcher } from './modules/webhooks/dispatcher';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -40,29 +44,41 @@ export interface Services {
   accounts: AccountService;
   takedowns: TakedownService;
   mirrors: MirrorService;
+  /** Worker threads for CPU-heavy request work (PAX_WORKER_THREADS). */
+  workers: TaskPool;
   evidence: EvidenceService;
   disclosures: DisclosureService;
   escalation: DeadlineEscalation;
   audit: AuditLog;
   complaints: ComplaintService;
   reports: TransparencyReports;
+  webhooks: WebhookService;
+  /** Sends the webhook outbox; `pax serve` starts it unless PAX_WEBHOOK_WORKER=false. */
+  webhookDispatcher: WebhookDispatcher;
   anchorTimer?: NodeJS.Timeout;
   clock: Clock;
   sweepTimer: NodeJS.Timeout;
 }
 
-/** Opens the database (running migrations when configured) and wires the services. */
+/** Opens the database (running migrations when configured, else refusing an unmigrated one) and wires the services. */
 export async function openServices(
   config: PaxConfig,
-  log: Logger = pino({ level: config.logLevel }),
+  log: Logger = createLogger(config.logLevel),
   queryLogger?: TypeOrmLogger,
   clock: Clock = systemClock,
 ): Promise<Services> {
   const db = createDataSource(config.databaseUrl, { poolSize: config.dbPoolSize, logger: queryLogger });
   await db.initialize();
-  if (config.migrateOnStart) {
-    const applied = await db.runMigrations({ transaction: 'each' });
-    if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+  try {
+    if (config.migrateOnStart) {
+      const applied = await applyMigrations(db);
+      if (applied.length) log.info({ migrations: applied }, 'applied migrations');
+    } else {
+      await assertMigrated(db);
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
   }
   await refreshPlannerStatistics(db);
   const statisticsTimer = setInterval(() => void refreshPlannerStatistics(db).catch((err) => log.warn({ err }, 'PRAGMA optimize failed')), 3_600_000);
@@ -74,7 +90,8 @@ export async function openServices(
   const accounts = new AccountService(db, evidence);
   const idempotency = new IdempotencyService(db);
   const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency, clock);
-  const mirrors = new MirrorService(db, events, log, takedowns);
+  const workers = new TaskPool(config.workers);
+  const mirrors = new MirrorService(db, events, log, takedowns, workers, config.workers);
   accounts.afterFlag = (ctx, account) => mirrors.screenFlagged(ctx, account);
   await mirrors.start();
   const disclosures = new DisclosureService(db, events, clock, config.keyring, { sla: config.sla, instruments: config.disclosureInstruments, maxBytes: config.disclosureMaxBytes }, partners, takedowns, evidence);
@@ -87,13 +104,15 @@ export async function openServices(
   const audit = new AuditLog(db, clock);
   const anchorTimer = config.auditAnchorSeconds > 0 ? setInterval(() => void anchor(audit, log), config.auditAnchorSeconds * 1000) : undefined;
   anchorTimer?.unref();
-  return {
+  const metrics = new PaxMetrics(db);
+  const webhookDispatcher = new WebhookDispatcher(db, config.keyring, partners, metrics, log, config.webhooks, (principal) => createContext(services, principal, `webhook:${principal.sub}`, false), clock);
+  const services: Services = {
     config,
     db,
     log,
     events,
     redis,
-    metrics: new PaxMetrics(db),
+    metrics,
     statisticsTimer,
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
@@ -101,6 +120,7 @@ export async function openServices(
     accounts,
     takedowns,
     mirrors,
+    workers,
     evidence,
     disclosures,
     escalation,
@@ -110,14 +130,19 @@ export async function openServices(
     complaints: new ComplaintService(db, clock, config.keyring, config.complaintsPerMinute, accounts, takedowns, mirrors, partners),
     clock,
     sweepTimer,
+    webhooks: new WebhookService(db, config.keyring, clock, config.webhooks.transport.allowLoopback),
+    webhookDispatcher,
   };
+  return services;
 }
 
 export async function closeServices(services: Services): Promise<void> {
   clearInterval(services.statisticsTimer);
   clearInterval(services.sweepTimer);
   clearInterval(services.anchorTimer);
+  await services.webhookDispatcher.stop();
   await services.mirrors.stop();
+  await services.workers.close();
   await services.redis?.close();
   if (services.db.isInitialized) await services.db.destroy();
 }
@@ -141,9 +166,17 @@ export async function readiness(services: Services): Promise<{ ready: boolean; d
   return { ready: database === 'up' && redis !== 'down', database, ...(redis ? { redis } : {}) };
 }
 
-/** A request's context. Long-lived subscription contexts pass `cache: false` to read fresh rows. */
-export function createContext(services: Services, principal: Principal | null, requestId: string, cache: boolean): PaxContext {
-  const ctx: PaxContext = { principal, requestId, services, loaders: undefined as never, sensitiveReads: cache ? new Map() : null };
+/**
+ * What resolvers receive: the operation's context plus the service registry. Module services take
+ * the plain `PaxContext`, so the context module never imports the registry that imports them.
+ */
+export interface ResolverContext extends PaxContext {
+  services: Services;
+}
+
+/** An operation's context. Long-lived subscription contexts pass `cache: false` to read fresh rows. */
+export function createContext(services: Services, principal: Principal | null, requestId: string, cache: boolean): ResolverContext {
+  const ctx: ResolverContext = { principal, requestId, services, loaders: undefined as never, sensitiveReads: new Map() };
   ctx.loaders = createLoaders(services.db, services.partners, () => ctx.principal, cache);
   return ctx;
 }

@@ -74,4 +74,17 @@ describe('production mode', () => {
     expect(errorCode(response)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(response.data).toBeUndefined();
   });
+
+  it('serves no landing page that names the server', async () => {
+    const page = await fetch(exchange.url, { headers: { accept: 'text/html' } });
+    const body = await page.text();
+    expect(body).not.toMatch(/<html|landing|serverVersion|@apollo\/server/i);
+    expect(JSON.parse(body).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers a malformed body with JSON, as in development', async () => {
+    const response = await fetch(exchange.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+  });
 });

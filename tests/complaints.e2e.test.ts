@@ -41,7 +41,7 @@ describe('the complaints intake', () => {
     const request = await t.cw.draft({ accountIds: [account] });
     await t.cw.move(t.cw.supervisor, request.id, 'SUBMITTED');
     await t.cw.move(t.cw.xReviewer, request.id, 'ACTIONED', { action: 'ACCOUNT_SUSPENDED' });
-    for (let i = 0; i < 50 && !t.exchange.services.mirrors.index.has(account); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !(await t.exchange.services.mirrors.index.has(account)); i++) await new Promise((r) => setTimeout(r, 20));
     const [known] = (await t.cw.ok(t.cw.analyst, QUEUE)).complaintTriage;
     expect(known).toMatchObject({ flaggedAccountId: account, removed: true });
   });

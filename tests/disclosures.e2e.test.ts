@@ -7,6 +7,8 @@ import { createContext, closeServices, openServices } from '../src/services';
 import { principalFromPartner } from '../src/auth/principal';
 import { generateMasterKey } from '../src/modules/disclosures/sealing';
 import { rewrapSealedKeys } from '../src/modules/disclosures/rewrap';
+import { WebhookEndpoint, WebhookEvent } from '../src/modules/webhooks/webhook.entity';
+import { openSecret } from '../src/modules/webhooks/secrets';
 import { errorCode, ManualClock, startExchange, TEST_SECRET } from './helpers/exchange';
 import { useCasework } from './helpers/casework';
 
@@ -44,6 +46,9 @@ const legalProcess = (overrides: Record<string, unknown> = {}) => ({
 describe('lawful disclosure', () => {
   const clock = new ManualClock();
   const t = useCasework({}, clock);
+  /** The webhook outbox rows written for a request: topic, and the disclosure event's kind. */
+  const outboxed = async (id: string): Promise<[string, string | undefined][]> =>
+    (await t.exchange.services.db.getRepository(WebhookEvent).findBy({ objectId: id })).map((e) => [e.topic, (e.body as { kind?: string }).kind]);
   const tokens = () => ({
     reader: t.exchange.token('pta', Role.AGENCY_DISCLOSURE_READER, 'pta-reader'),
     moiReader: t.exchange.token('moi', Role.AGENCY_DISCLOSURE_READER, 'moi-reader'),
@@ -226,6 +231,7 @@ describe('lawful disclosure', () => {
       clock.advanceDays(11);
       expect((await t.exchange.services.disclosures.sweep()).notificationsDue).toBe(1);
       expect((await t.exchange.services.disclosures.sweep()).notificationsDue).toBe(0);
+      expect(await outboxed(request.id)).toContainEqual(['DISCLOSURE_CHANGED', 'USER_NOTIFICATION_DUE']);
       const received = [(await x.next()), (await x.next()), (await x.next())].map((e) => e.disclosureStatusChanged.kind);
       expect(received).toEqual(['STATUS_CHANGED', 'STATUS_CHANGED', 'USER_NOTIFICATION_DUE']);
       expect((await t.cw.ok(t.cw.xReviewer, NOTIFY, { input: { id: request.id, status: 'SENT' } })).updateUserNotification.userNotification).toBe('SENT');
@@ -259,6 +265,7 @@ describe('lawful disclosure', () => {
       expect(errorCode(await t.exchange.gql(t.cw.supervisor, EXTEND, { id: b.id }))).toBe('INVALID_TRANSITION');
       expect(await t.exchange.services.disclosures.sweep()).toEqual({ expired: 0, expiring: 1, notificationsDue: 0 });
       expect((await t.exchange.services.disclosures.sweep()).expiring).toBe(0);
+      expect((await outboxed(b.id)).filter(([topic]) => topic === 'PRESERVATION_EXPIRING')).toHaveLength(1);
       expect((await x.next()).preservationExpiring.disclosure.id).toBe(b.id);
       expect((await pta.next()).preservationExpiring.disclosure.id).toBe(b.id);
 
@@ -356,7 +363,7 @@ describe('lawful disclosure', () => {
 });
 
 describe('master key rotation', () => {
-  it('rewraps data keys onto the new key without touching payloads, and the old key can then go', async () => {
+  it('rewraps data keys (webhook secrets too) onto the new key without touching payloads, and the old key can then go', async () => {
     const k1 = generateMasterKey('k1');
     const k2 = generateMasterKey('k2');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pax-keys-')), 'pax.sqlite');
@@ -369,13 +376,17 @@ describe('master key rotation', () => {
     const x = exchange.token('x', Role.PLATFORM_REVIEWER, 'x');
     await exchange.gql(x, UPDATE, { input: { id, status: 'UNDER_REVIEW' } });
     await exchange.gql(x, UPDATE, { input: { id, status: 'PRODUCED_FULL', production: { payloadBase64: PAYLOAD, mediaType: 'application/json', categories: ['BASIC_SUBSCRIBER', 'NON_CONTENT'] } } });
+    const hook = await exchange.gql(exchange.token('pta', Role.AGENCY_SYSTEM, 'case-tracker'), `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id } } }`, {
+      i: { url: 'http://127.0.0.1:9/pax', eventTypes: ['TAKEDOWN_STATUS_CHANGED'] },
+    });
+    const { secret, endpoint } = hook.data.createWebhookEndpoint;
     const sealed = async (db = exchange.services.db) => db.query(`SELECT "keyId", "ciphertext", "wrappedKey" FROM disclosure_productions UNION ALL SELECT "keyId", "ciphertext", "wrappedKey" FROM evidence_items WHERE "keyId" IS NOT NULL`);
     const before = await sealed();
     expect(before.map((r: { keyId: string }) => r.keyId)).toEqual(['k1', 'k1']);
     const env = { NODE_ENV: 'test', DATABASE_URL: exchange.config.databaseUrl, PAX_JWT_SECRET: TEST_SECRET, PAX_SEED_DEMO: 'false', LOG_LEVEL: 'silent' };
 
     const rotating = await openServices(loadConfig({ ...env, PAX_MASTER_KEYS: `${k2},${k1}`, PAX_MASTER_KEY_ID: 'k2' }));
-    expect(await rewrapSealedKeys(rotating.db, rotating.config.keyring)).toBe(2);
+    expect(await rewrapSealedKeys(rotating.db, rotating.config.keyring)).toBe(3);
     const after = await sealed(rotating.db);
     expect(after.map((r: { keyId: string }) => r.keyId)).toEqual(['k2', 'k2']);
     expect(after.map((r: { ciphertext: string }) => r.ciphertext)).toEqual(before.map((r: { ciphertext: string }) => r.ciphertext));
@@ -386,6 +397,9 @@ describe('master key rotation', () => {
     const reader = principalFromPartner(exchange.partners.pta, 'reader', [Role.AGENCY_DISCLOSURE_READER], Date.now() + 60_000);
     const opened = await rotated.disclosures.open(createContext(rotated, reader, 'rotation-test', false), id, 'after rotating the master key');
     expect(Buffer.from(opened.payloadBase64, 'base64').toString()).toContain(MARKER);
+    const stored = await rotated.db.getRepository(WebhookEndpoint).findOneByOrFail({ id: endpoint.id });
+    expect(stored.secret.keyId).toBe('k2');
+    expect(openSecret(rotated.config.keyring, endpoint.id, stored.secret)).toBe(secret);
     await closeServices(rotated);
     await exchange.close();
   });

@@ -1,11 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import sharp from 'sharp';
 import { Role } from '../src/auth/roles';
 import { useCasework } from './helpers/casework';
 import { errorCode } from './helpers/exchange';
 
-const IMAGES = path.join(__dirname, '..', '..', 'shared', 'pdq-reference', 'images');
-const BRIDGE_PDQ = 'd8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22';
+import { pdqFromImage } from '../src/modules/mirrors/engine/pdq-image';
+import { renderedLogo } from './helpers/images';
+
 const SCREEN = `mutation($input: ScreenAccountInput!) { screenAccount(input: $input) { handle verdict probability
   matches { probability verdict signals removedAccount { platform handle displayName organisations removedAt } }
   alert { id status source platform verdict } } }`;
@@ -27,7 +27,7 @@ describe('mirror detection through the API', () => {
     const flagged = await cw.ok(cw.analyst, `mutation($input: FlagAccountInput!) { flagAccount(input: $input) { id } }`, {
       input: {
         platform: 'X', handle: 'umar_media_ttp', displayName: 'Umar Media', bio: 'Official releases of the caravan. Backup: t.me/umar_backup',
-        avatarPdq: BRIDGE_PDQ, links: ['https://t.me/umar_backup'], organisationIds: [organisation], internalNotes: 'SECRET-account-note',
+        avatarPdq: (await pdqFromImage(await renderedLogo())).hex, links: ['https://t.me/umar_backup'], organisationIds: [organisation], internalNotes: 'SECRET-account-note',
         evidence: [{ url: 'https://evidence.example/SECRET-restricted', classification: 'RESTRICTED' }],
       },
     });
@@ -35,12 +35,12 @@ describe('mirror detection through the API', () => {
     await cw.move(cw.supervisor, draft.id, 'SUBMITTED');
     await cw.move(cw.xReviewer, draft.id, 'ACTIONED', { action: 'ACCOUNT_TERMINATED' });
     original = { id: flagged.flagAccount.id, requestId: draft.id, organisation };
-    for (let i = 0; i < 100 && !exchange.services.mirrors.index.has(original.id); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(exchange.services.mirrors.index.has(original.id)).toBe(true);
+    for (let i = 0; i < 100 && !(await exchange.services.mirrors.index.has(original.id)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await exchange.services.mirrors.index.has(original.id)).toBe(true);
   });
 
   it('catches a sign-up with a confusable handle, the rotated logo and the same backup link, and shows only the public view', async () => {
-    const rotated = fs.readFileSync(path.join(IMAGES, 'bridge-2-rotate-90.jpg')).toString('base64');
+    const rotated = (await sharp(await renderedLogo()).rotate(90).png().toBuffer()).toString('base64');
     const data = await t.cw.ok(xSystem, SCREEN, {
       input: { platform: 'X', handle: 'umar_rnedia_ttp2', displayName: 'Umar Media', bio: 'New home. Join t.me/umar_backup', avatarImage: rotated },
     });
@@ -119,6 +119,36 @@ describe('mirror detection through the API', () => {
     for (const feed of Object.values(feeds)) await feed.close();
   });
 
+  it('lets only the agency that removed the original review its alerts; another agency is refused and nothing is written', async () => {
+    const REVIEW = `mutation($input: ReviewMirrorAlertInput!) { reviewMirrorAlert(input: $input) { id status } }`;
+    const screened = await t.cw.ok(xSystem, SCREEN, { input: { platform: 'X', handle: 'umar_media_ttp_moi', bio: 'Join t.me/umar_backup' } });
+    const id = screened.screenAccount.alert.id;
+    const db = t.exchange.services.db;
+    const state = async () => JSON.stringify([
+      await db.query('SELECT * FROM mirror_alerts ORDER BY id'),
+      await db.query('SELECT COUNT(*) AS n FROM accounts'),
+      await db.query('SELECT COUNT(*) AS n FROM takedown_requests'),
+    ]);
+    const before = await state();
+    expect((await t.cw.ok(t.cw.moiAnalyst, `query($id: ID!) { mirrorAlert(id: $id) { id status } }`, { id })).mirrorAlert.status).toBe('PENDING_REVIEW');
+    for (const [token, input] of [
+      [t.cw.moiSupervisor, { id, decision: 'DISMISSED', note: 'not ours to judge' }],
+      [t.cw.moiAnalyst, { id, decision: 'CONFIRMED', createTakedownDraft: true }],
+    ] as const) {
+      const refused = await t.exchange.gql(token, REVIEW, { input });
+      expect(errorCode(refused)).toBe('FORBIDDEN');
+    }
+    expect(await state()).toBe(before);
+    expect((await t.cw.ok(t.cw.supervisor, REVIEW, { input: { id, decision: 'DISMISSED', note: 'a fan account' } })).reviewMirrorAlert.status).toBe('DISMISSED');
+
+    await t.cw.ok(t.cw.analyst, `mutation($input: FlagAccountInput!) { flagAccount(input: $input) { id } }`, {
+      input: { platform: 'X', handle: 'umar_media_ttp_covert', bio: 'Backup: t.me/umar_backup', distribution: 'ORIGINATOR_ONLY' },
+    });
+    const covert = (await t.cw.ok(t.cw.analyst, ALERTS)).mirrorAlerts.nodes.find((a: { candidate: { handle: string } }) => a.candidate.handle === 'umar_media_ttp_covert');
+    const hidden = await t.exchange.gql(t.cw.moiSupervisor, REVIEW, { input: { id: covert.id, decision: 'DISMISSED' } });
+    expect(hidden.errors?.[0]).toMatchObject({ message: `MirrorAlert ${covert.id} not found`, extensions: { code: 'NOT_FOUND' } });
+  });
+
   it('confirming links the mirror and drafts a request from the original, which a supervisor submits in one step', async () => {
     const pending = (await t.cw.ok(t.cw.analyst, `{ mirrorAlerts(filter: { statuses: [PENDING_REVIEW], platform: X }) { nodes { id source } } }`)).mirrorAlerts.nodes;
     const alert = pending.find((a: { source: string }) => a.source === 'SCREENING');
@@ -137,7 +167,7 @@ describe('mirror detection through the API', () => {
 
   it('forgets a reinstated account', async () => {
     await t.cw.move(t.cw.xReviewer, original.requestId, 'REINSTATED');
-    for (let i = 0; i < 100 && t.exchange.services.mirrors.index.has(original.id); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await t.exchange.services.mirrors.index.has(original.id)); i++) await new Promise((r) => setTimeout(r, 20));
     const data = await t.cw.ok(xSystem, SCREEN, { input: { platform: 'X', handle: 'umar_media_ttp_3' } });
     expect(data.screenAccount.matches.map((m: { removedAccount: { handle: string } }) => m.removedAccount.handle)).not.toContain('umar_media_ttp');
   });

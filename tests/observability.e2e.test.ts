@@ -1,8 +1,9 @@
 import { STATUS_CHANGED, useCasework } from './helpers/casework';
 
 describe('observability', () => {
-  const t = useCasework();
-  const metrics = async () => (await fetch(t.exchange.url.replace('/graphql', '/metrics'))).text();
+  const METRICS_TOKEN = 'scrape-token-0123456789';
+  const t = useCasework({ PAX_METRICS_TOKEN: METRICS_TOKEN });
+  const metrics = async () => (await fetch(t.exchange.url.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 
   it('counts operations by name and outcome, and times them', async () => {
     await t.cw.ok(t.cw.xReviewer, 'query PlatformQueue { takedownRequests { totalCount } }');

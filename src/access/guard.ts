@@ -1,8 +1,8 @@
+import type { ResolverContext } from '../services';
 import { AuthChecker, getMetadataStorage } from 'type-graphql';
 import { forbidden, unauthenticated } from '../common/errors';
 import { hasAnyRole } from '../auth/principal';
 import { Role } from '../auth/roles';
-import type { PaxContext } from '../context';
 
 const publicOperations = new Set<string>();
 const operationKey = (target: object, method: string) => `${(target as { name?: string }).name ?? target.constructor.name}.${method}`;
@@ -15,7 +15,7 @@ export function Public(): MethodDecorator {
 }
 
 /** `@Authorized(...)` roles: none means any authenticated principal. */
-export function checkRoles(context: PaxContext, roles: readonly Role[]): true {
+export function checkRoles(context: ResolverContext, roles: readonly Role[]): true {
   if (!context.principal) throw unauthenticated('send a bearer token in the Authorization header');
   if (roles.length > 0 && !hasAnyRole(context.principal, roles)) {
     throw forbidden(`this operation needs one of the roles ${roles.join(', ')}`);
@@ -24,7 +24,7 @@ export function checkRoles(context: PaxContext, roles: readonly Role[]): true {
 }
 
 /** `checkRoles`, with a refusal written to the audit log. */
-async function authorise(context: PaxContext, roles: readonly Role[], action: string): Promise<true> {
+async function authorise(context: ResolverContext, roles: readonly Role[], action: string): Promise<true> {
   try {
     return checkRoles(context, roles);
   } catch (error) {
@@ -39,7 +39,7 @@ async function authorise(context: PaxContext, roles: readonly Role[], action: st
  * audit.middleware.ts), which sees their refusals; a subscription is refused here, before any
  * wrapper runs, so its refusal is written here.
  */
-export const authChecker: AuthChecker<PaxContext, Role> = ({ context, info }, roles) =>
+export const authChecker: AuthChecker<ResolverContext, Role> = ({ context, info }, roles) =>
   info.parentType.name === 'Subscription' ? authorise(context, roles, `subscription ${info.fieldName}`) : checkRoles(context, roles);
 
 /**
@@ -56,4 +56,15 @@ export function assertEveryOperationGuarded(resolvers: readonly Function[]): voi
   if (unguarded.length) {
     throw new Error(`refusing to build the schema: ${unguarded.join(', ')} lack @Authorized(...) or @Public()`);
   }
+}
+
+/** `Type.field` of every root field marked `@Public()`: the ones a caller without a token may run. */
+export function publicRootFields(): Set<string> {
+  const storage = getMetadataStorage();
+  const roots = [['Query', storage.queries], ['Mutation', storage.mutations], ['Subscription', storage.subscriptions]] as const;
+  return new Set(
+    roots.flatMap(([type, operations]) =>
+      operations.filter((op) => publicOperations.has(operationKey(op.target, op.methodName))).map((op) => `${type}.${op.schemaName}`),
+    ),
+  );
 }

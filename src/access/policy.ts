@@ -3,7 +3,7 @@ import { Classification, Distribution, PartnerKind } from '../common/enums';
 import { hasAnyRole, Principal } from '../auth/principal';
 import { AGENCY_CASEWORK, PLATFORM_CASEWORK, Role } from '../auth/roles';
 import { Account } from '../modules/accounts/account.entity';
-import { TakedownRequest, TakedownRequestAccount } from '../modules/takedowns/takedown.entity';
+import { StatusHistoryEntry, TakedownRequest, TakedownRequestAccount } from '../modules/takedowns/takedown.entity';
 import { TakedownStatus } from '../modules/takedowns/takedown.enums';
 import { DisclosureRequest } from '../modules/disclosures/disclosure.entity';
 import { DisclosureStatus } from '../modules/disclosures/disclosure.enums';
@@ -235,6 +235,46 @@ export function scopeMirrorAlerts<T extends ObjectLiteral>(
   return nothing(query);
 }
 
+/**
+ * Mirror alerts the principal may decide: those whose removed original belongs to its agency,
+ * because the agency flagged that account or sent a request that actioned it. Other agencies may
+ * see an alert, which helps them recognise a mirror, but the decision (and the draft it can
+ * start) stays with the owner of the case.
+ */
+export function scopeReviewableMirrorAlerts<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  p: Principal,
+): SelectQueryBuilder<T> {
+  if (!isAgencyCaseworker(p)) return nothing(query);
+  const partner = param('partner');
+  const actioned = param('actioned');
+  const flagged = query
+    .subQuery()
+    .select('1')
+    .from(Account, 'owner_acc')
+    .where(`owner_acc.id = ${alias}.matchedAccountId`)
+    .andWhere(`owner_acc.flaggedByPartnerId = :${partner}`);
+  const removedBy = query
+    .subQuery()
+    .select('1')
+    .from(StatusHistoryEntry, 'owner_h')
+    .where('owner_h.takedownRequestId = owner_tr.id')
+    .andWhere(`owner_h.toStatus = :${actioned}`);
+  const requested = query
+    .subQuery()
+    .select('1')
+    .from(TakedownRequestAccount, 'owner_tra')
+    .innerJoin(TakedownRequest, 'owner_tr', 'owner_tr.id = owner_tra.takedownRequestId')
+    .where(`owner_tra.accountId = ${alias}.matchedAccountId`)
+    .andWhere(`owner_tr.originatorPartnerId = :${partner}`)
+    .andWhere(`EXISTS ${removedBy.getQuery()}`);
+  return query.andWhere(`(EXISTS ${flagged.getQuery()} OR EXISTS ${requested.getQuery()})`, {
+    [partner]: p.partnerId,
+    [actioned]: TakedownStatus.ACTIONED,
+  });
+}
+
 /** An auditor: an oversight body's AUDITOR, who reads the whole log with personal data masked. */
 export const isAuditor = (p: Principal) => p.partnerKind === PartnerKind.OVERSIGHT && hasAnyRole(p, [Role.AUDITOR]);
 
@@ -278,3 +318,9 @@ export function scopeComplaints<T extends ObjectLiteral>(
   const partner = param('partner');
   return query.andWhere(`${alias}.intakePartnerId = :${partner}`, { [partner]: p.partnerId });
 }
+
+/**
+ * Webhook endpoints, and the deliveries under them, belong to the partner that registered them:
+ * only its own system accounts list or change them, and another partner's look missing.
+ */
+export const ownWebhookEndpoints = (p: Principal): { partnerId: string } => ({ partnerId: p.partnerId });

@@ -1,6 +1,6 @@
-import crypto, { KeyObject } from 'node:crypto';
-import jwt, { JwtPayload } from 'jsonwebtoken';
-import { JwtConfig } from '../config';
+import crypto from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { ConfigError, JwksConfig, JwtConfig } from '../config';
 import { unauthenticated } from '../common/errors';
 import { Principal, principalFromPartner } from './principal';
 import { Role, ROLE_KIND } from './roles';
@@ -8,48 +8,102 @@ import { PartnerDirectory } from '../modules/partners/partner.service';
 
 const KNOWN_ROLES = new Set<string>(Object.values(Role));
 
+/** Checks a token's signature, algorithm, expiry, issuer and audience, and returns its claims. */
+type SignatureCheck = (token: string) => Promise<Record<string, unknown>>;
+
+/** A key fixed in the configuration: the identity provider's PEM public key, or the HS* secret. */
+function configuredKeyCheck(config: JwtConfig): SignatureCheck {
+  // Built once: jsonwebtoken would otherwise parse the key on every request.
+  const key = config.publicKey
+    ? crypto.createPublicKey(config.publicKey)
+    : config.secret
+      ? crypto.createSecretKey(Buffer.from(config.secret))
+      : null;
+  return async (token) => {
+    if (!key) throw new Error('token verification is not configured');
+    const claims = jwt.verify(token, key, { algorithms: config.algorithms, issuer: config.issuer, audience: config.audience });
+    if (typeof claims === 'string') throw new Error('payload is not a JSON object');
+    return claims;
+  };
+}
+
+/** jose's codes for a key set that could not be fetched or read, as opposed to a bad token. */
+const PROVIDER_FAILURES = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
+
+/**
+ * jose spaces out successful fetches only: after a failed one, every token would try again. This
+ * spaces out failures too, so that a failing provider is asked once per cooldown, not per request.
+ */
+function fetchSpacedAfterFailure(cooldownMs: number): typeof fetch {
+  let failedAt = -Infinity;
+  return async (url, options) => {
+    if (Date.now() - failedAt < cooldownMs) throw new Error('the last fetch failed moments ago');
+    try {
+      const response = await fetch(url, options);
+      if (response.status !== 200) failedAt = Date.now();
+      return response;
+    } catch (error) {
+      failedAt = Date.now();
+      throw error;
+    }
+  };
+}
+
+/**
+ * The identity provider's key set. jose keeps it for `cacheSeconds`; a kid it does not hold makes
+ * it fetch the set again, at most once per `cooldownSeconds`, so that rotated-in keys are found at
+ * once while random kids cannot make PAX hammer the provider. Concurrent fetches are merged.
+ */
+function keySetCheck(config: JwtConfig, jwks: JwksConfig): SignatureCheck {
+  // jose is an ES module, which CommonJS loads with import() only.
+  const verifier = import('jose').then(({ createRemoteJWKSet, customFetch, jwtVerify }) => {
+    const keys = createRemoteJWKSet(new URL(jwks.url), {
+      cacheMaxAge: jwks.cacheSeconds * 1000,
+      cooldownDuration: jwks.cooldownSeconds * 1000,
+      [customFetch]: fetchSpacedAfterFailure(jwks.cooldownSeconds * 1000),
+    });
+    return async (token: string) => {
+      try {
+        return (await jwtVerify(token, keys, { algorithms: config.algorithms, issuer: config.issuer, audience: config.audience })).payload;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && code.startsWith('ERR_J') && !PROVIDER_FAILURES.has(code)) throw error;
+        throw new Error("the identity provider's key set could not be fetched; try again later");
+      }
+    };
+  });
+  return async (token) => (await verifier)(token);
+}
+
 /**
  * Verifies a bearer token and turns it into a Principal. Every refusal is UNAUTHENTICATED with a
  * message that says what to fix, never which partner or role exists.
  */
 export class TokenVerifier {
-  /** Built once: jsonwebtoken would otherwise parse the key on every request. */
-  private readonly key: KeyObject | null;
+  private readonly checkSignature: SignatureCheck;
 
   constructor(
-    private readonly config: JwtConfig,
+    config: JwtConfig,
     private readonly partners: PartnerDirectory,
   ) {
-    this.key = config.publicKey
-      ? crypto.createPublicKey(config.publicKey)
-      : config.secret
-        ? crypto.createSecretKey(Buffer.from(config.secret))
-        : null;
+    this.checkSignature = config.jwks ? keySetCheck(config, config.jwks) : configuredKeyCheck(config);
   }
 
   async verify(token: string): Promise<Principal> {
-    const key = this.key;
-    if (!key) throw unauthenticated('token verification is not configured');
-    let claims: JwtPayload;
+    let claims: Record<string, unknown>;
     try {
-      const decoded = jwt.verify(token, key, {
-        algorithms: this.config.algorithms,
-        issuer: this.config.issuer,
-        audience: this.config.audience,
-      });
-      if (typeof decoded === 'string') throw new Error('payload is not a JSON object');
-      claims = decoded;
+      claims = await this.checkSignature(token);
     } catch (error) {
       throw unauthenticated(`invalid token: ${(error as Error).message}`);
     }
-    if (typeof claims.sub !== 'string' || claims.sub === '') throw unauthenticated('invalid token: no sub claim');
-    if (typeof claims.exp !== 'number') throw unauthenticated('invalid token: no exp claim; tokens must expire');
-    if (typeof claims.partner !== 'string') throw unauthenticated('invalid token: no partner claim');
-    const roles: unknown = claims.roles;
+    const { sub, exp, partner, roles } = claims;
+    if (typeof sub !== 'string' || sub === '') throw unauthenticated('invalid token: no sub claim');
+    if (typeof exp !== 'number') throw unauthenticated('invalid token: no exp claim; tokens must expire');
+    if (typeof partner !== 'string') throw unauthenticated('invalid token: no partner claim');
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === 'string' && KNOWN_ROLES.has(r))) {
       throw unauthenticated('invalid token: roles must be a non-empty list of PAX roles');
     }
-    return this.principalFor(claims.sub, claims.partner, roles as Role[], claims.exp);
+    return this.principalFor(sub, partner, roles as Role[], exp);
   }
 
   /** Re-reads the partner, so a deactivated partner or an expired token stops receiving events. */
@@ -81,7 +135,7 @@ export interface TokenRequest {
 /** Signs a token with the local HS256 secret: for development, demos and tests only. */
 export function signDevToken(config: JwtConfig, request: TokenRequest): string {
   if (!config.secret) {
-    throw new Error('PAX verifies tokens from an identity provider here (PAX_JWT_PUBLIC_KEY); mint tokens there, not with pax token');
+    throw new ConfigError('PAX verifies tokens from an identity provider here (PAX_JWT_JWKS_URL or PAX_JWT_PUBLIC_KEY); mint tokens there, not with pax token');
   }
   return jwt.sign({ partner: request.partner, roles: request.roles }, config.secret, {
     algorithm: config.algorithms.find((a) => a.startsWith('HS')) ?? 'HS256',

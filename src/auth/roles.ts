@@ -31,4 +31,6 @@ export const AGENCY_CASEWORK = [Role.AGENCY_ANALYST, Role.AGENCY_SUPERVISOR, Rol
 export const AGENCY_DECIDERS = [Role.AGENCY_SUPERVISOR, Role.AGENCY_SYSTEM];
 export const PLATFORM_CASEWORK = [Role.PLATFORM_REVIEWER, Role.PLATFORM_SYSTEM];
 export const CASEWORK = [...AGENCY_CASEWORK, ...PLATFORM_CASEWORK];
+/** Partners' machine integrations: they alone register webhooks. */
+export const PARTNER_SYSTEMS = [Role.AGENCY_SYSTEM, Role.PLATFORM_SYSTEM];
 export const ANY_ROLE = Object.values(Role);

@@ -21,7 +21,7 @@ export interface DatasetSize {
 const CHUNK = 400;
 const STATUS_CYCLE = [S.SUBMITTED, S.ACKNOWLEDGED, S.SUBMITTED, S.ACKNOWLEDGED, S.SUBMITTED, S.ACKNOWLEDGED, S.ACTIONED, S.REJECTED, S.DRAFT, S.CLOSED];
 
-async function insertAll<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, rows: Partial<T>[], bar: SingleBar) {
+export async function insertAll<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, rows: Partial<T>[], bar: SingleBar) {
   for (let i = 0; i < rows.length; i += CHUNK) {
     await em.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + CHUNK) as never).updateEntity(false).execute();
     bar.increment(Math.min(CHUNK, rows.length - i));

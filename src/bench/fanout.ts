@@ -8,12 +8,10 @@ import { Role } from '../auth/roles';
 import { Distribution, PartnerKind, Platform } from '../common/enums';
 import { closeServices, createContext, openServices } from '../services';
 import { TakedownKind, TakedownPriority, TakedownStatus } from '../modules/takedowns/takedown.enums';
-import { benchConfig, benchToken, createPostgresDatabase, dropPostgresDatabase, spawnServer } from './support';
+import { benchConfig, benchToken, createPostgresDatabase, dropPostgresDatabase, percentile, spawnServer } from './support';
 
 const CLI = path.join(__dirname, '..', 'cli', 'index.js');
 const SUBSCRIPTION = 'subscription { takedownStatusChanged { request { id status version } entry { toStatus } } }';
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /**
  * One status change, many subscribers on two instances over PostgreSQL and Redis: how long until

@@ -17,6 +17,9 @@ import { Distribution, PartnerKind, Platform } from '../common/enums';
 import { TakedownKind, TakedownPriority, TakedownStatus } from '../modules/takedowns/takedown.enums';
 import { seedBenchDataset } from './dataset';
 import { runFanout } from './fanout';
+import { runResponsiveness } from './responsiveness';
+import { runSoak } from './soak';
+import { runWebhooks } from './webhooks';
 import { benchConfig, benchToken, createPostgresDatabase, dropPostgresDatabase, spawnServer } from './support';
 
 const CLI = path.join(__dirname, '..', 'cli', 'index.js');
@@ -174,15 +177,22 @@ async function reachable(check: () => Promise<unknown>): Promise<boolean> {
 async function main() {
   const options = new Command('bench')
     .description('PAX benchmarks: they print figures and ratios, they assert nothing')
-    .option('--only <list>', 'queue,statements,fanout,writes', 'queue,statements,fanout,writes')
+    .option('--only <list>', 'queue,statements,fanout,writes,responsiveness,webhooks, and soak (not run unless named: 10 minutes)', 'queue,statements,fanout,writes,responsiveness,webhooks')
+    .option('--webhook-events <n>', 'events delivered in the webhook benchmark', '1000')
     .option('--accounts <n>', 'accounts in the queue dataset', '100000')
     .option('--requests <n>', 'takedown requests in the queue dataset', '20000')
     .option('--connections <n>', 'autocannon connections', '10')
     .option('--duration <s>', 'seconds per autocannon run', '10')
     .option('--rounds <n>', 'alternating baseline/PAX rounds for the queue', '3')
+    .option('--removed <n>', 'removed accounts in the mirror index for the responsiveness run', '20000')
+    .option('--profiles <n>', 'profiles per screenAccounts call in the responsiveness run', '1000')
     .option('--clients <n>', 'WebSocket clients for the fan-out', '1000')
+    .option('--soak-seconds <s>', 'length of the soak', '600')
+    .option('--soak-rate <n>', 'soak operations per second, across both instances', '50')
+    .option('--soak-concurrency <n>', 'soak operations in flight at most', '8')
+    .option('--soak-subscribers <n>', 'graphql-ws subscribers during the soak', '20')
     .option('--postgres <url>', 'PostgreSQL server for the PostgreSQL figures', process.env.PAX_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
-    .option('--redis <url>', 'Redis for the fan-out', process.env.PAX_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option('--redis <url>', 'Redis for the fan-out and the soak', process.env.PAX_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379')
     .parse()
     .opts();
   const only = new Set(String(options.only).split(','));
@@ -214,6 +224,16 @@ async function main() {
       else say('\n## 3. Subscription fan-out: skipped (needs PostgreSQL and Redis)');
     }
     if (only.has('writes')) await writeBenchmark(dir, postgres);
+    if (only.has('responsiveness')) await runResponsiveness({ dir, removed: Number(options.removed), profiles: Number(options.profiles), concurrent: 3, say });
+    if (only.has('soak')) {
+      if (postgres) {
+        await runSoak({
+          postgres, redis: String(options.redis), say,
+          seconds: Number(options.soakSeconds), rate: Number(options.soakRate), concurrency: Number(options.soakConcurrency), subscribers: Number(options.soakSubscribers),
+        });
+      } else say('\n## 6. Soak: skipped (needs PostgreSQL and Redis)');
+    }
+    if (only.has('webhooks')) await runWebhooks({ dir, postgres, events: Number(options.webhookEvents), rounds: Number(options.rounds), say });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

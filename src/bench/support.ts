@@ -1,10 +1,13 @@
+import crypto from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import { Client as PgClient } from 'pg';
 import { loadConfig, PaxConfig } from '../config';
 import { signDevToken } from '../auth/jwt';
 import { Role } from '../auth/roles';
 
-const SECRET = 'bench-secret-bench-secret-bench-secret';
+/** Random per run: the benches start real servers in production mode, which refuse a guessable secret. */
+const SECRET = crypto.randomBytes(48).toString('base64');
 
 export function benchConfig(databaseUrl: string, extra: Record<string, string> = {}): PaxConfig {
   return loadConfig({ DATABASE_URL: databaseUrl, PAX_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', PAX_SEED_DEMO: 'false', ...extra });
@@ -49,3 +52,15 @@ export async function dropPostgresDatabase(adminUrl: string, url: string): Promi
   await client.end();
 }
 
+
+/** The p-th percentile of an ascending list (nearest rank). */
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** A port nothing listens on right now, so a bench never collides with another run's servers. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -2,7 +2,10 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig } from '../config';
+import pino from 'pino';
+import { createLogger } from '../observability/logger';
+import { ConfigError, databaseFromEnv, loadConfig, PaxConfig } from '../config';
+import { applyMigrations, createDataSource } from '../db/data-source';
 import { signDevToken } from '../auth/jwt';
 import { Role } from '../auth/roles';
 import { PartnerKind, Platform } from '../common/enums';
@@ -18,7 +21,11 @@ import { generateMasterKey } from '../modules/disclosures/sealing';
 import { rewrapSealedKeys } from '../modules/disclosures/rewrap';
 import { reportToCsv } from '../modules/reports/report-format';
 
+/** A command's result: the only thing on stdout, so that `pax report > report.json` parses. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Logs of every command but `serve` go to stderr, keeping stdout for the command's data. */
+const stderrLogger = (config: PaxConfig) => createLogger(config.logLevel, pino.destination(2));
 
 function parseDate(value: string): Date {
   const date = new Date(value);
@@ -39,7 +46,8 @@ function listOf<T extends string>(allowed: readonly T[], what: string) {
 
 /** Opens the configured database with migrations applied, runs `work`, and closes it again. */
 async function withServices<T>(work: (services: Awaited<ReturnType<typeof openServices>>) => Promise<T>): Promise<T> {
-  const services = await openServices(loadConfig());
+  const config = loadConfig();
+  const services = await openServices(config, stderrLogger(config));
   try {
     return await work(services);
   } finally {
@@ -128,15 +136,16 @@ program
 
 program
   .command('migrate')
-  .description('apply pending migrations to DATABASE_URL')
+  .description('apply pending migrations to DATABASE_URL (needs nothing else: no services start)')
   .action(async () => {
-    const config = { ...loadConfig(), migrateOnStart: false };
-    const services = await openServices(config);
+    const { databaseUrl, dbPoolSize } = databaseFromEnv();
+    const db = createDataSource(databaseUrl, { poolSize: dbPoolSize });
+    await db.initialize();
     try {
-      const applied = await services.db.runMigrations({ transaction: 'each' });
-      say(applied.length ? applied.map((m) => `applied ${m.name}`).join('\n') : 'the database is up to date');
+      const applied = await applyMigrations(db);
+      say(applied.length ? applied.map((name) => `applied ${name}`).join('\n') : 'the database is up to date');
     } finally {
-      await closeServices(services);
+      await db.destroy();
     }
   });
 
@@ -248,6 +257,7 @@ program
 program.parseAsync().catch((error: Error) => {
   process.stderr.write(`pax: ${error.message}\n`);
   if (process.env.PAX_DEBUG) process.stderr.write(`${error.stack}\n`);
-  else process.stderr.write('(set PAX_DEBUG=1 for the stack trace)\n');
+  // A ConfigError already says what to do; a stack only helps with the unexpected.
+  else if (!(error instanceof ConfigError)) process.stderr.write('(set PAX_DEBUG=1 for the stack trace)\n');
   process.exit(1);
 });

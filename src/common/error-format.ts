@@ -12,6 +12,12 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/**
+ * graphql-js stops coercing variables after 50 errors and adds this one, untagged; the fault is
+ * the caller's, like the 50 BAD_USER_INPUT errors before it.
+ */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables, error limit reached. Execution aborted.';
+
 interface ClassValidatorError {
   property: string;
   constraints?: Record<string, string>;
@@ -39,8 +45,12 @@ export function formatPaxError(formatted: GraphQLFormattedError, error: unknown,
       message: `invalid input: ${fields.map((f) => `${f.field}: ${f.problems.join('; ')}`).join(' | ')}`,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code, fields },
+      // `field` names the first offending field, as the services' own BAD_USER_INPUT errors do.
+      extensions: { code, field: fields[0]?.field, fields },
     };
+  }
+  if (formatted.message === TOO_MANY_VARIABLE_ERRORS && !formatted.path) {
+    return { message: `${formatted.message} Fix the variables listed before it.`, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
   }
   if (PAX_ERROR_CODES.has(code) || REQUEST_ERROR_CODES.has(code)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};

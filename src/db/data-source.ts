@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
-import { DataSource, Logger } from 'typeorm';
+import { DataSource, Logger, MigrationExecutor } from 'typeorm';
+import { ConfigError } from '../config';
 import { ENTITIES } from './entities';
 import { InsertWatcher } from './transaction';
 import { MIGRATIONS } from '../../migrations';
@@ -48,4 +49,23 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
     });
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${databaseUrl.split(':')[0]}:…)`);
+}
+
+/** Applies the pending migrations, each in its own transaction, and names the ones it applied. */
+export async function applyMigrations(db: DataSource): Promise<string[]> {
+  const applied = await db.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}
+
+/**
+ * Refuses a database that is behind the code, before anything reads a table that may not exist
+ * yet. It only reads: a refused database is left exactly as it was.
+ */
+export async function assertMigrated(db: DataSource): Promise<void> {
+  const pending = await new MigrationExecutor(db).getPendingMigrations();
+  if (pending.length) {
+    throw new ConfigError(
+      `the database has ${pending.length} pending migration${pending.length === 1 ? '' : 's'}; run \`pax migrate\` first (or let it migrate with PAX_MIGRATE_ON_START=true)`,
+    );
+  }
 }

@@ -51,3 +51,11 @@ export async function refreshPlannerStatistics(db: DataSource): Promise<void> {
 export function secondsBetween(db: DataSource, from: string, to: string): string {
   return engineOf(db) === 'postgres' ? `EXTRACT(EPOCH FROM (${to} - ${from}))` : `((julianday(${to}) - julianday(${from})) * 86400.0)`;
 }
+
+/**
+ * Claims rows for one worker among several: PostgreSQL locks them and skips rows another
+ * transaction holds; SQLite has a single writer, so its transaction alone is enough.
+ */
+export function claimUnlocked<T extends ObjectLiteral>(db: DataSource, query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return engineOf(db) === 'postgres' ? query.setLock('pessimistic_write').setOnLocked('skip_locked') : query;
+}

@@ -5,6 +5,7 @@ import { Complaint } from '../modules/complaints/complaint.entity';
 import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction, DisclosureRequest } from '../modules/disclosures/disclosure.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
 import { Partner, PartnerPlatform } from '../modules/partners/partner.entity';
 import {
@@ -36,4 +37,7 @@ export const ENTITIES = [
   AuditEntry,
   AuditHead,
   Complaint,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookDelivery,
 ];

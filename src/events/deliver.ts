@@ -1,5 +1,6 @@
+import type { ResolverContext } from '../services';
 import { filter, map, pipe, Repeater } from '@graphql-yoga/subscription';
-import { PaxContext, principalOf } from '../context';
+import { principalOf } from '../context';
 import { Principal } from '../auth/principal';
 
 /**
@@ -9,7 +10,7 @@ import { Principal } from '../auth/principal';
  * principal.
  */
 export function deliverEach<E, R>(
-  context: PaxContext,
+  context: ResolverContext,
   events: Repeater<E>,
   deliver: (principal: Principal, event: E) => Promise<R | null>,
 ): Repeater<R> {

@@ -6,6 +6,8 @@ import { EventBus, PaxTopics } from './event-bus';
 
 export interface RedisEventBus {
   bus: EventBus;
+  /** A connection for ordinary commands (the publisher's), e.g. rate-limit counters shared by the instances. */
+  client: Redis;
   /** Both connections are up and answer PING. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export function createRedisEventBus(url: string, log: Logger): RedisEventBus {
   });
   return {
     bus: createPubSub<PaxTopics>({ eventTarget }),
+    client: publisher,
     async isReady() {
       if (publisher.status !== 'ready' || subscriber.status !== 'ready') return false;
       return (await publisher.ping().catch(() => null)) === 'PONG';

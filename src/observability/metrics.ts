@@ -35,6 +35,27 @@ export class PaxMetrics {
     registers: [this.registry],
   });
 
+  readonly unauthenticatedRefusals = new Counter({
+    name: 'pax_unauthenticated_refusals_total',
+    help: 'Requests and connections refused for a missing or bad token, by transport',
+    labelNames: ['transport'],
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'pax_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by event type and outcome (delivered, retry, failed, not_visible)',
+    labelNames: ['event_type', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly webhookAttemptDuration = new Histogram({
+    name: 'pax_webhook_attempt_duration_seconds',
+    help: 'Time to render, sign and post one webhook delivery',
+    labelNames: ['event_type'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+    registers: [this.registry],
+  });
+
   constructor(db: DataSource) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({

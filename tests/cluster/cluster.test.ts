@@ -1,12 +1,8 @@
-import { loadConfig } from '../../src/config';
-import { signDevToken } from '../../src/auth/jwt';
 import { Role } from '../../src/auth/roles';
-import { PartnerKind, Platform } from '../../src/common/enums';
-import { closeServices, openServices } from '../../src/services';
 import { CREATE, FLAG, STATUS_CHANGED, UPDATE } from '../helpers/casework';
-import { graphqlWsClient, openSubscription, postGraphQL, TEST_SECRET } from '../helpers/exchange';
+import { graphqlWsClient, openSubscription, postGraphQL } from '../helpers/exchange';
 import { createDatabase, dropDatabase } from '../helpers/postgres';
-import { Instance, RedisServer, startInstance, startRedis } from './processes';
+import { clusterToken as token, Instance, RedisServer, registerPartners, startInstance, startRedis } from './processes';
 
 /**
  * Two `pax serve` processes over one PostgreSQL database and one Redis: what an operator runs
@@ -17,8 +13,6 @@ describe('two instances over PostgreSQL and Redis', () => {
   let redis: RedisServer;
   let a: Instance;
   let b: Instance;
-  const jwt = loadConfig({ PAX_JWT_SECRET: TEST_SECRET, DATABASE_URL: 'sqlite::memory:' }).jwt;
-  const token = (partner: string, role: Role, sub = `${partner}-user`) => signDevToken(jwt, { partner, roles: [role], sub, ttl: '1h' });
   const analyst = token('pta', Role.AGENCY_ANALYST, 'analyst');
   const supervisor = token('pta', Role.AGENCY_SUPERVISOR, 'supervisor');
   const xReviewer = token('x', Role.PLATFORM_REVIEWER);
@@ -41,11 +35,7 @@ describe('two instances over PostgreSQL and Redis', () => {
   beforeAll(async () => {
     databaseUrl = await createDatabase('pax_cluster');
     redis = await startRedis();
-    const services = await openServices(loadConfig({ DATABASE_URL: databaseUrl, PAX_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' }));
-    await services.partners.add({ slug: 'pta', kind: PartnerKind.AGENCY });
-    await services.partners.add({ slug: 'x', kind: PartnerKind.PLATFORM, platforms: [Platform.X] });
-    await services.partners.add({ slug: 'meta', kind: PartnerKind.PLATFORM, platforms: [Platform.FACEBOOK] });
-    await closeServices(services);
+    await registerPartners(databaseUrl);
     const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url };
     [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
   }, 60_000);

@@ -1,22 +1,46 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { TEST_SECRET } from '../helpers/exchange';
 import { generateMasterKey } from '../../src/modules/disclosures/sealing';
+import { loadConfig } from '../../src/config';
+import { signDevToken } from '../../src/auth/jwt';
+import { Role } from '../../src/auth/roles';
+import { PartnerKind, Platform } from '../../src/common/enums';
+import { closeServices, openServices } from '../../src/services';
+import { freePort } from '../../src/bench/support';
 
 /** Every instance of a cluster must share the master key, as they share the database. */
 const CLUSTER_MASTER_KEY = generateMasterKey('cluster');
 
-const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'index.js');
+export const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'index.js');
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** What every `pax serve` of a test cluster, and the CLI run against its database, is given. */
+export const clusterEnv = (databaseUrl: string): Record<string, string> => ({
+  NODE_ENV: 'test',
+  DATABASE_URL: databaseUrl,
+  PAX_JWT_SECRET: TEST_SECRET,
+  PAX_SEED_DEMO: 'false',
+  PAX_MASTER_KEYS: CLUSTER_MASTER_KEY,
+});
+
+const jwt = loadConfig({ PAX_JWT_SECRET: TEST_SECRET, DATABASE_URL: 'sqlite::memory:' }).jwt;
+
+/** A token every instance of a test cluster accepts. */
+export const clusterToken = (partner: string, role: Role, sub = `${partner}-user`) => signDevToken(jwt, { partner, roles: [role], sub, ttl: '1h' });
+
+/** Migrates the database and registers agency pta and platforms x (X) and meta (FACEBOOK). */
+export async function registerPartners(databaseUrl: string): Promise<void> {
+  const services = await openServices(loadConfig({ DATABASE_URL: databaseUrl, PAX_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' }));
+  try {
+    await services.partners.add({ slug: 'pta', kind: PartnerKind.AGENCY });
+    await services.partners.add({ slug: 'x', kind: PartnerKind.PLATFORM, platforms: [Platform.X] });
+    await services.partners.add({ slug: 'meta', kind: PartnerKind.PLATFORM, platforms: [Platform.FACEBOOK] });
+  } finally {
+    await closeServices(services);
+  }
 }
+
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -38,7 +62,7 @@ export interface Instance {
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], {
-    env: { ...process.env, NODE_ENV: 'test', PAX_JWT_SECRET: TEST_SECRET, PAX_SEED_DEMO: 'false', LOG_LEVEL: 'info', PAX_MASTER_KEYS: CLUSTER_MASTER_KEY, ...env },
+    env: { ...process.env, ...clusterEnv(env.DATABASE_URL), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

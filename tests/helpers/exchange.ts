@@ -13,6 +13,8 @@ import { QueryCounter } from '../../src/db/query-counter';
 import { createSchema } from './postgres';
 import { PartnerView } from '../../src/modules/partners/partner.types';
 import { Clock, systemClock } from '../../src/common/clock';
+import type { DestinationStream } from 'pino';
+import { createLogger } from '../../src/observability/logger';
 
 /** A clock the test moves by hand, for deadlines, preservation expiry and notice delays. */
 export class ManualClock implements Clock {
@@ -25,7 +27,8 @@ export class ManualClock implements Clock {
   }
 }
 
-export const TEST_SECRET = 'test-secret-for-pax-only-0123456789abcdef';
+/** Random (`openssl rand -base64 48`), so that suites may also run with NODE_ENV=production. */
+export const TEST_SECRET = 'vYitgLr0RjTEFRAitFeAMYhprFGaMRuxOMoB62tODzIcxzxKxKciU4KLn5+q2V9o';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -62,9 +65,9 @@ export interface TestExchange {
  * Starts a real PAX server on port 0 over a fresh database: in-memory SQLite, or a new schema in
  * the PostgreSQL database that PAX_TEST_DATABASE_URL names (see `npm run test:postgres`). It
  * registers agencies pta and moi, platforms x (X), meta (FACEBOOK, INSTAGRAM, WHATSAPP) and
- * telegram (TELEGRAM), and the oversight body ofcom.
+ * telegram (TELEGRAM), and the oversight body ofcom. `logTo` receives the server's log lines.
  */
-export async function startExchange(env: Record<string, string> = {}, clock: Clock = systemClock): Promise<TestExchange> {
+export async function startExchange(env: Record<string, string> = {}, clock: Clock = systemClock, logTo?: DestinationStream): Promise<TestExchange> {
   const runDatabase = process.env.PAX_TEST_DATABASE_URL ?? 'sqlite::memory:';
   const schema = runDatabase.startsWith('postgres') ? await createSchema(runDatabase) : null;
   const config = loadConfig({
@@ -76,7 +79,7 @@ export async function startExchange(env: Record<string, string> = {}, clock: Clo
     ...env,
   });
   const queries = new QueryCounter();
-  const services = await openServices(config, undefined, queries, clock);
+  const services = await openServices(config, logTo ? createLogger(config.logLevel, logTo) : undefined, queries, clock);
   const add = (slug: string, kind: PartnerKind, platforms?: Platform[]) => services.partners.add({ slug, kind, platforms });
   const partners = {
     pta: await add('pta', PartnerKind.AGENCY),

@@ -1,5 +1,6 @@
+import type { ResolverContext } from '../../services';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PaxContext, principalOf, revealedNotes } from '../../context';
+import { principalOf, revealedNotes } from '../../context';
 import { agencyOnly } from '../../access/policy';
 import { AGENCY_CASEWORK, CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
@@ -16,7 +17,7 @@ export class AccountResolver {
   @Authorized(CASEWORK)
   @Query(() => AccountConnection)
   accounts(
-    @Ctx() ctx: PaxContext,
+    @Ctx() ctx: ResolverContext,
     @Arg('filter', () => AccountFilter, { nullable: true }) filter: AccountFilter | undefined,
     @Args() page: PageArgs,
   ) {
@@ -25,48 +26,48 @@ export class AccountResolver {
 
   @Authorized(CASEWORK)
   @Query(() => Account)
-  account(@Ctx() ctx: PaxContext, @Arg('id', () => ID) id: string) {
+  account(@Ctx() ctx: ResolverContext, @Arg('id', () => ID) id: string) {
     return ctx.services.accounts.get(ctx, id);
   }
 
   @Authorized(AGENCY_CASEWORK)
   @Mutation(() => Account)
-  flagAccount(@Ctx() ctx: PaxContext, @Arg('input', () => FlagAccountInput) input: FlagAccountInput) {
+  flagAccount(@Ctx() ctx: ResolverContext, @Arg('input', () => FlagAccountInput) input: FlagAccountInput) {
     return ctx.services.accounts.flag(ctx, input);
   }
 
   @FieldResolver(() => [Organisation])
-  organisations(@Root() account: Account, @Ctx() ctx: PaxContext) {
+  organisations(@Root() account: Account, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.organisationsOfAccount.load(account.id);
   }
 
   @FieldResolver(() => [EvidenceItem], { description: 'Platforms see SHAREABLE items only.' })
-  evidence(@Root() account: Account, @Ctx() ctx: PaxContext) {
+  evidence(@Root() account: Account, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.evidenceOfAccount.load(account.id);
   }
 
   @FieldResolver(() => [TakedownRequest], { description: 'The requests naming this account that you may see.' })
-  takedownRequests(@Root() account: Account, @Ctx() ctx: PaxContext) {
+  takedownRequests(@Root() account: Account, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.requestsOfAccount.load(account.id);
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'The removed account this one was confirmed to replace, where you may see it.' })
-  mirrorOf(@Root() account: Account, @Ctx() ctx: PaxContext) {
+  mirrorOf(@Root() account: Account, @Ctx() ctx: ResolverContext) {
     return account.mirrorOfAccountId ? ctx.loaders.account.load(account.mirrorOfAccountId) : null;
   }
 
   @FieldResolver(() => PartnerView)
-  flaggedBy(@Root() account: Account, @Ctx() ctx: PaxContext) {
+  flaggedBy(@Root() account: Account, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.partner.load(account.flaggedByPartnerId);
   }
 
   @FieldResolver(() => Distribution, { nullable: true, description: 'Agencies only; null for everyone else.' })
-  distribution(@Root() account: Account, @Ctx() ctx: PaxContext) {
+  distribution(@Root() account: Account, @Ctx() ctx: ResolverContext) {
     return agencyOnly(principalOf(ctx), account.distribution);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Agencies only; null for everyone else.' })
-  internalNotes(@Root() account: Account, @Ctx() ctx: PaxContext) {
+  internalNotes(@Root() account: Account, @Ctx() ctx: ResolverContext) {
     return revealedNotes(ctx, 'Account', account.id, agencyOnly(principalOf(ctx), account.internalNotes));
   }
 }

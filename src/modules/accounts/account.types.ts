@@ -4,18 +4,18 @@ import { Distribution, Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { Account } from './account.entity';
 import { EvidenceInput } from '../evidence/evidence.types';
+import { Identifier } from '../../common/identifier';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
-/** What PAX knows of an account's public profile; shared by flagging and screening. */
+/**
+ * What PAX knows of an account's public profile; shared by flagging and screening. The handle is
+ * not here: a flagged handle is an identifier, a screened one is data to screen as it came.
+ */
 @InputType('AccountProfileFields')
 export class AccountProfileFields {
   @Field(() => Platform)
   platform: Platform;
-
-  @Field()
-  @Length(1, 200)
-  handle: string;
 
   @Field({ nullable: true })
   @IsOptional()
@@ -41,15 +41,19 @@ export class AccountProfileFields {
 
 @InputType()
 export class FlagAccountInput extends AccountProfileFields {
+  @Field()
+  @Identifier({ max: 200 })
+  handle: string;
+
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
+  @Identifier({ max: 200 })
   platformAccountId?: string;
 
   @Field({ nullable: true })
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
-  @MaxLength(2048)
+  @Identifier({ max: 2048 })
   url?: string;
 
   @Field(() => [ID], { nullable: true })
@@ -80,7 +84,7 @@ export class AccountFilter {
 
   @Field({ nullable: true, description: 'Exact handle, case-insensitive, with or without @.' })
   @IsOptional()
-  @MaxLength(200)
+  @Identifier({ max: 200 })
   handle?: string;
 
   @Field(() => ID, { nullable: true })

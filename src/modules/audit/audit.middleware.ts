@@ -1,16 +1,18 @@
+import type { ResolverContext } from '../../services';
 import { defaultFieldResolver, getNamedType, GraphQLError, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
-import type { PaxContext } from '../../context';
 import { transactionHooks } from '../../db/transaction';
+import { isId } from '../../common/ids';
 
 /** Queries that read sensitive data and are logged like mutations. */
 const AUDITED_QUERIES = new Set(['disclosureRequest', 'disclosureRequests', 'verifyEvidence', 'auditLog', 'verifyAuditChain']);
 
 const codeOf = (error: unknown) => (error instanceof GraphQLError && typeof error.extensions.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR');
 
+/** The object an operation names; not an id at all (junk, NUL bytes, 100k characters) is left out, as it names nothing. */
 function idArgument(args: Record<string, unknown>): string | null {
   const input = args.input as Record<string, unknown> | undefined;
   const id = args.id ?? input?.id;
-  return typeof id === 'string' ? id : null;
+  return typeof id === 'string' && isId(id) ? id : null;
 }
 
 /**
@@ -25,13 +27,13 @@ export function auditRootFields(schema: GraphQLSchema): GraphQLSchema {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const resolve = field.resolve ?? defaultFieldResolver;
       const onSuccess = type === schema.getMutationType() || AUDITED_QUERIES.has(field.name);
-      field.resolve = (root, args, context: PaxContext, info) => audited(info, args, context, onSuccess, () => resolve(root, args, context, info));
+      field.resolve = (root, args, context: ResolverContext, info) => audited(info, args, context, onSuccess, () => resolve(root, args, context, info));
     }
   }
   return schema;
 }
 
-async function audited(info: GraphQLResolveInfo, args: Record<string, unknown>, context: PaxContext, onSuccess: boolean, run: () => unknown): Promise<unknown> {
+async function audited(info: GraphQLResolveInfo, args: Record<string, unknown>, context: ResolverContext, onSuccess: boolean, run: () => unknown): Promise<unknown> {
   const action = `${info.parentType.name.toLowerCase()} ${info.fieldName}`;
   const argumentId = idArgument(args);
   let objectType: string | null = argumentId ? getNamedType(info.returnType).name : null;

@@ -61,10 +61,10 @@ export class AuditLog {
     await em.update(AuditHead, { id: 1 }, { seq, hash });
   }
 
-  /** Writes what a request revealed, once its response is ready. */
+  /** Writes what an operation revealed, once its response (or a subscription's event) is ready. */
   flushReads(ctx: PaxContext): Promise<void> {
-    const reads = [...(ctx.sensitiveReads?.values() ?? [])];
-    ctx.sensitiveReads?.clear();
+    const reads = [...ctx.sensitiveReads.values()];
+    ctx.sensitiveReads.clear();
     return this.record({ principal: ctx.principal, requestId: ctx.requestId }, ...reads.map((read) => ({ ...read, outcome: 'OK' })));
   }
 

@@ -120,6 +120,7 @@ export class ComplaintService {
       .orderBy('c.id', 'ASC')
       .getMany();
     const flagged = await this.flaggedAccounts(ctx, complaints);
+    const removed = await this.mirrors.removed([...flagged.values()].map((a) => a.id));
     return groups.map((group) => {
       const members = complaints.filter((c) => c.groupKey === group.groupKey);
       const account = members[0]?.accountKey ? flagged.get(members[0].accountKey) : undefined;
@@ -132,7 +133,7 @@ export class ComplaintService {
         lastReceivedAt: members[members.length - 1].receivedAt,
         complaints: members,
         flaggedAccountId: account?.id ?? null,
-        removed: account ? this.mirrors.index.has(account.id) : false,
+        removed: account ? removed.has(account.id) : false,
       };
     });
   }

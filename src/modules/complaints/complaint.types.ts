@@ -4,12 +4,13 @@ import { Distribution, Platform } from '../../common/enums';
 import { LegalBasisInput } from '../takedowns/takedown.types';
 import { TakedownKind, TakedownPriority } from '../takedowns/takedown.enums';
 import { Complaint, ComplaintStatus } from './complaint.entity';
+import { Identifier } from '../../common/identifier';
 
 @InputType()
 export class SubmitComplaintInput {
   @Field({ description: 'The account or post complained about.' })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) URL' })
-  @MaxLength(2048)
+  @Identifier({ max: 2048 })
   url: string;
 
   @Field(() => Platform, { nullable: true, description: 'Needed only when the URL is not on a known platform host.' })

@@ -11,6 +11,7 @@ import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { lockForUpdate } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
+import { recordWebhookEvent } from '../webhooks/outbox';
 import { DisclosureChangedEvent, EventBus, PreservationExpiringEvent } from '../../events/event-bus';
 import { EvidenceService, sha256Hex } from '../evidence/evidence.service';
 import { PartnerDirectory } from '../partners/partner.service';
@@ -210,6 +211,7 @@ export class DisclosureService {
       Object.assign(request, changes, { version: request.version + 1 });
       if (payload && input.production) await this.seal(em, request, principal, payload, input.production.mediaType, input.production.categories, input.status);
       const entry = await this.appendHistory(em, request, principal, from, note);
+      await recordWebhookEvent(em, 'DISCLOSURE_CHANGED', { disclosureId: request.id, entryId: entry.id, kind: DisclosureEventKind.STATUS_CHANGED }, { objectId: request.id, objectVersion: request.version });
       return { id: request.id, entryId: entry.id };
     });
     this.publish({ disclosureId: id, entryId, kind: DisclosureEventKind.STATUS_CHANGED });
@@ -376,10 +378,13 @@ export class DisclosureService {
       .getMany();
     let noticed = 0;
     for (const hold of expiring) {
-      const claimed = await this.claim(hold.id, 'preservationNoticeFor', hold.preservationNoticeFor, hold.preservationExpiresAt!);
+      const event = { disclosureId: hold.id, expiresAt: hold.preservationExpiresAt!.toISOString() };
+      const claimed = await this.claim(hold.id, 'preservationNoticeFor', hold.preservationNoticeFor, hold.preservationExpiresAt!, (em) =>
+        recordWebhookEvent(em, 'PRESERVATION_EXPIRING', event, { objectId: hold.id, objectVersion: hold.version }),
+      );
       if (!claimed) continue;
       noticed++;
-      this.events.publish('PRESERVATION_EXPIRING', { disclosureId: hold.id, expiresAt: hold.preservationExpiresAt!.toISOString() });
+      this.events.publish('PRESERVATION_EXPIRING', event);
     }
     const due = await repository
       .createQueryBuilder('d')
@@ -387,19 +392,26 @@ export class DisclosureService {
       .getMany();
     let prompted = 0;
     for (const request of due) {
-      if (!(await this.claim(request.id, 'userNotificationPromptedAt', null, now))) continue;
+      const event = { disclosureId: request.id, entryId: null, kind: DisclosureEventKind.USER_NOTIFICATION_DUE };
+      const claimed = await this.claim(request.id, 'userNotificationPromptedAt', null, now, (em) =>
+        recordWebhookEvent(em, 'DISCLOSURE_CHANGED', event, { objectId: request.id, objectVersion: request.version }),
+      );
+      if (!claimed) continue;
       prompted++;
-      this.publish({ disclosureId: request.id, entryId: null, kind: DisclosureEventKind.USER_NOTIFICATION_DUE });
+      this.publish(event);
     }
     return { expired: expired.affected ?? 0, expiring: noticed, notificationsDue: prompted };
   }
 
-  private async claim(id: string, column: 'preservationNoticeFor' | 'userNotificationPromptedAt', seen: Date | null, value: Date): Promise<boolean> {
-    const result = await inTransaction(this.db, (em) => {
+  /** Claims a notice once across instances; `withClaim` (the webhook outbox row) commits with the claim. */
+  private claim(id: string, column: 'preservationNoticeFor' | 'userNotificationPromptedAt', seen: Date | null, value: Date, withClaim: (em: EntityManager) => Promise<void>): Promise<boolean> {
+    return inTransaction(this.db, async (em) => {
       const query = em.createQueryBuilder().update(DisclosureRequest).set({ [column]: value }).where('id = :id', { id });
-      return (seen ? query.andWhere(`${column} = :seen`, { seen }) : query.andWhere(`${column} IS NULL`)).execute();
+      const result = await (seen ? query.andWhere(`${column} = :seen`, { seen }) : query.andWhere(`${column} IS NULL`)).execute();
+      if (result.affected !== 1) return false;
+      await withClaim(em);
+      return true;
     });
-    return result.affected === 1;
   }
 
   preservationOf(request: DisclosureRequest): PreservationHold | null {

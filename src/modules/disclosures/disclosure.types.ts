@@ -4,6 +4,7 @@ import { Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { EvidenceInput } from '../evidence/evidence.types';
 import { LegalBasisInput } from '../takedowns/takedown.types';
+import { Identifier } from '../../common/identifier';
 import { DisclosureHistoryEntry, DisclosureRequest } from './disclosure.entity';
 import { DataCategory, DisclosureRejectionReason, DisclosureStatus, DisclosureType, PreservationStatus, UserNotificationStatus } from './disclosure.enums';
 
@@ -11,17 +12,17 @@ import { DataCategory, DisclosureRejectionReason, DisclosureStatus, DisclosureTy
 export class AccountReferenceInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
+  @Identifier({ max: 200 })
   handle?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(2048)
+  @Identifier({ max: 2048 })
   url?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
+  @Identifier({ max: 200 })
   platformAccountId?: string | null;
 }
 
@@ -95,7 +96,7 @@ export class CreateDisclosureRequestInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
+  @Identifier({ max: 200 })
   caseReference?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The PRESERVATION request this legal process follows; its hold becomes CONVERTED on submission.' })

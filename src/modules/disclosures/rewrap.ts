@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../../db/transaction';
-import { Keyring } from './sealing';
+import { WebhookEndpoint } from '../webhooks/webhook.entity';
+import { Keyring, SealedPayload } from './sealing';
 
-/** Every place a wrapped data key is stored: disclosed data, evidence bytes, complainants' contacts. */
+/** The columns that hold a wrapped data key: disclosed data, evidence bytes, complainants' contacts. */
 const SEALED = [
   { table: 'disclosure_productions', wrappedKey: 'wrappedKey', keyId: 'keyId' },
   { table: 'evidence_items', wrappedKey: 'wrappedKey', keyId: 'keyId' },
@@ -27,13 +28,26 @@ export async function rewrapSealedKeys(db: DataSource, keyring: Keyring, onProgr
       .getRawMany();
     for (const row of rows) pending.push({ table, wrappedKeyColumn: wrappedKey, keyIdColumn: keyId, ...row });
   }
+  // Webhook signing secrets keep their whole sealed payload in one JSON column (the current secret,
+  // and the one before a rotation while it still signs).
+  const endpoints = (await db.getRepository(WebhookEndpoint).find({ select: { id: true, secret: true, previousSecret: true } })).filter(
+    (e) => e.secret.keyId !== current || (e.previousSecret && e.previousSecret.keyId !== current),
+  );
+  const total = pending.length + endpoints.length;
   let done = 0;
   for (const row of pending) {
     const rewrapped = keyring.rewrap(row);
     await inTransaction(db, (em) =>
       em.createQueryBuilder().update(row.table).set({ [row.wrappedKeyColumn]: rewrapped.wrappedKey, [row.keyIdColumn]: rewrapped.keyId }).where('id = :id', { id: row.id }).execute(),
     );
-    onProgress(++done, pending.length);
+    onProgress(++done, total);
+  }
+  const moved = (sealed: SealedPayload): SealedPayload => (sealed.keyId === current ? sealed : { ...sealed, ...keyring.rewrap(sealed) });
+  for (const endpoint of endpoints) {
+    await inTransaction(db, (em) =>
+      em.update(WebhookEndpoint, { id: endpoint.id }, { secret: moved(endpoint.secret), previousSecret: endpoint.previousSecret && moved(endpoint.previousSecret) }),
+    );
+    onProgress(++done, total);
   }
   return done;
 }

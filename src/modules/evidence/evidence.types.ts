@@ -2,6 +2,7 @@ import { IsBase64, IsOptional, IsUrl, Matches, MaxLength } from 'class-validator
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { Classification } from '../../common/enums';
 import { EvidenceItem } from './evidence.entity';
+import { Identifier } from '../../common/identifier';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
@@ -10,7 +11,7 @@ export class EvidenceInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: 'evidence url must be an http(s) URL' })
-  @MaxLength(2048)
+  @Identifier({ max: 2048 })
   url?: string | null;
 
   @Field({ nullable: true })

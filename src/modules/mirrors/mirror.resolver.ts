@@ -1,6 +1,7 @@
+import type { ResolverContext } from '../../services';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, SubscribeResolverData } from 'type-graphql';
-import { PaxContext } from '../../context';
 import { deliverEach } from '../../events/deliver';
+import { validateInSlices } from '../../common/validation';
 import { AGENCY_CASEWORK, CASEWORK, PLATFORM_CASEWORK } from '../../auth/roles';
 import { PageArgs } from '../../common/connection';
 import { Account } from '../accounts/account.entity';
@@ -20,20 +21,21 @@ import {
 export class MirrorResolver {
   @Authorized(PLATFORM_CASEWORK)
   @Mutation(() => ScreeningResult, { description: 'Screens a sign-up against every removed account, on every platform.' })
-  async screenAccount(@Ctx() ctx: PaxContext, @Arg('input', () => ScreenAccountInput) input: ScreenAccountInput) {
+  async screenAccount(@Ctx() ctx: ResolverContext, @Arg('input', () => ScreenAccountInput) input: ScreenAccountInput) {
     return (await ctx.services.mirrors.screen(ctx, [input]))[0];
   }
 
   @Authorized(PLATFORM_CASEWORK)
   @Mutation(() => [ScreeningResult], { description: 'Screens up to 1,000 sign-ups in one call.' })
-  screenAccounts(@Ctx() ctx: PaxContext, @Arg('input', () => ScreenAccountsInput) input: ScreenAccountsInput) {
+  async screenAccounts(@Ctx() ctx: ResolverContext, @Arg('input', () => ScreenAccountsInput) input: ScreenAccountsInput) {
+    await validateInSlices(input.accounts, 'accounts');
     return ctx.services.mirrors.screen(ctx, input.accounts);
   }
 
   @Authorized(CASEWORK)
   @Query(() => MirrorAlertConnection)
   mirrorAlerts(
-    @Ctx() ctx: PaxContext,
+    @Ctx() ctx: ResolverContext,
     @Arg('filter', () => MirrorAlertFilter, { nullable: true }) filter: MirrorAlertFilter | undefined,
     @Args() page: PageArgs,
   ) {
@@ -42,20 +44,20 @@ export class MirrorResolver {
 
   @Authorized(CASEWORK)
   @Query(() => MirrorAlert)
-  mirrorAlert(@Ctx() ctx: PaxContext, @Arg('id', () => ID) id: string) {
+  mirrorAlert(@Ctx() ctx: ResolverContext, @Arg('id', () => ID) id: string) {
     return ctx.services.mirrors.get(ctx, id);
   }
 
   @Authorized(AGENCY_CASEWORK)
   @Mutation(() => MirrorAlert, { description: 'Confirms or dismisses an alert; confirming can draft a takedown request.' })
-  reviewMirrorAlert(@Ctx() ctx: PaxContext, @Arg('input', () => ReviewMirrorAlertInput) input: ReviewMirrorAlertInput) {
+  reviewMirrorAlert(@Ctx() ctx: ResolverContext, @Arg('input', () => ReviewMirrorAlertInput) input: ReviewMirrorAlertInput) {
     return ctx.services.mirrors.review(ctx, input);
   }
 
   @Authorized(CASEWORK)
   @Subscription(() => MirrorAlert, {
     description: 'Alerts as they are raised, to those who may see them.',
-    subscribe: (data: SubscribeResolverData<unknown, object, PaxContext>) => {
+    subscribe: (data: SubscribeResolverData<unknown, object, ResolverContext>) => {
       const { services } = data.context;
       return deliverEach(data.context, services.events.subscribe('MIRROR_ALERT_RAISED'), (principal, event) => services.mirrors.deliver(principal, event));
     },
@@ -75,12 +77,12 @@ export class MirrorResolver {
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'The candidate as a flagged account, where you may see it.' })
-  candidateAccount(@Root() alert: MirrorAlert, @Ctx() ctx: PaxContext) {
+  candidateAccount(@Root() alert: MirrorAlert, @Ctx() ctx: ResolverContext) {
     return alert.candidateAccountId ? ctx.loaders.account.load(alert.candidateAccountId) : null;
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'The removed account itself, where you may see it.' })
-  matchedAccount(@Root() alert: MirrorAlert, @Ctx() ctx: PaxContext) {
+  matchedAccount(@Root() alert: MirrorAlert, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.account.load(alert.matchedAccountId);
   }
 }

@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, In } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
 import { groupBy } from '../../common/group-by';
-import { scopeMirrorAlerts } from '../../access/policy';
+import { scopeMirrorAlerts, scopeReviewableMirrorAlerts } from '../../access/policy';
 import { Principal } from '../../auth/principal';
 import { Distribution, Platform } from '../../common/enums';
-import { badInput, invalidTransition, notFound } from '../../common/errors';
+import { badInput, forbidden, invalidTransition, notFound } from '../../common/errors';
 import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { inTransaction } from '../../db/transaction';
+import { recordWebhookEvents } from '../webhooks/outbox';
 import { EventBus, MirrorAlertRaisedEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
 import { Account, AccountOrganisation } from '../accounts/account.entity';
 import { handleKey } from '../accounts/account.service';
@@ -16,41 +18,74 @@ import { Organisation } from '../organisations/organisation.entity';
 import { StatusHistoryEntry, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
 import { TakedownStatus } from '../takedowns/takedown.enums';
 import { TakedownService } from '../takedowns/takedown.service';
-import { MirrorIndex, MirrorMatch, RemovedAccount, ScreeningSubject } from './engine/mirror-index';
+import { MirrorMatch, RemovedAccount, ScreeningSubject, ScreenOptions } from './engine/mirror-index';
 import { MirrorVerdict, POSSIBLE_THRESHOLD } from './engine/model';
-import { pdqFromImage } from './engine/pdq-image';
+import { TaskPool, WorkerLimits } from '../../workers/task-pool';
+import { InlineMirrorIndex, MirrorIndexHandle, MirrorIndexWorker } from './mirror-index-worker';
 import { CandidateSnapshot, MirrorAlert, MirrorAlertSource, MirrorAlertStatus, RemovedAccountSnapshot } from './mirror-alert.entity';
 import { MAX_AVATAR_BYTES, MirrorAlertFilter, MirrorMatchView, ReviewMirrorAlertInput, ScreenAccountInput, ScreeningResult } from './mirror.types';
 
+const ALERTS_PER_TRANSACTION = 100;
 const BUILD_BATCH = 5000;
 
 /**
- * Mirror detection as a service: keeps the in-memory index in step with the database, screens
- * sign-ups for platforms and flagged accounts for agencies, and runs the alert review workflow.
+ * Mirror detection as a service: keeps the mirror index in step with the database, screens
+ * sign-ups for platforms and flagged accounts for agencies, and runs the alert review workflow. The
+ * index lives in its own thread (see MirrorIndexWorker); this side only reads the database and
+ * posts changes and screenings to it.
  */
 export class MirrorService {
-  readonly index = new MirrorIndex();
+  index!: MirrorIndexHandle;
+  /** Settles when the index holds every removed account; screenings wait for it. */
+  private ready!: Promise<void>;
+  /**
+   * Index changes, one after another: each reads the database and then posts, so a change read
+   * later is never overtaken by one read earlier (a rebuild batch and a reinstatement, say).
+   */
+  private changes: Promise<unknown> = Promise.resolve();
   private following?: AsyncIterator<TakedownStatusChangedEvent>;
   private followed?: Promise<void>;
+  private stopping = false;
 
   constructor(
     private readonly db: DataSource,
     private readonly events: EventBus,
     private readonly log: Logger,
     private readonly takedowns: TakedownService,
+    private readonly workers: TaskPool,
+    private readonly limits: WorkerLimits,
   ) {}
 
-  /** Loads every removed account, logging progress; then follows ACTIONED and REINSTATED changes. */
+  /** Builds the index from every removed account; then follows ACTIONED and REINSTATED changes. */
   async start(): Promise<void> {
+    this.open();
+    await this.ready;
+    this.followed = this.follow();
+  }
+
+  private open(): void {
+    this.index = this.limits.threads > 0 ? new MirrorIndexWorker(this.limits.screeningQueue, (error) => this.rebuild(error)) : new InlineMirrorIndex();
+    this.ready = this.build();
+  }
+
+  /** A dead index thread is replaced and refilled from the database; screenings wait meanwhile. */
+  private rebuild(error: Error): void {
+    if (this.stopping) return;
+    this.log.error({ err: error }, 'the mirror index thread failed; rebuilding the index in a new thread');
+    this.open();
+    this.ready.catch((err) => this.log.error({ err }, 'rebuilding the mirror index failed; screenings fail until PAX restarts'));
+  }
+
+  private async build(): Promise<void> {
     const started = Date.now();
     const requestIds = (await this.db.getRepository(StatusHistoryEntry).find({ select: { takedownRequestId: true }, where: { toStatus: TakedownStatus.ACTIONED } })).map((h) => h.takedownRequestId);
     const unique = [...new Set(requestIds)];
+    let indexed = 0;
     for (let i = 0; i < unique.length; i += BUILD_BATCH) {
-      await this.refresh(unique.slice(i, i + BUILD_BATCH));
-      this.log.info({ requests: Math.min(i + BUILD_BATCH, unique.length), of: unique.length, indexed: this.index.size }, 'building the mirror index');
+      indexed = await this.refresh(unique.slice(i, i + BUILD_BATCH));
+      this.log.info({ requests: Math.min(i + BUILD_BATCH, unique.length), of: unique.length, indexed }, 'building the mirror index');
     }
-    this.log.info({ indexed: this.index.size, ms: Date.now() - started }, 'mirror index ready');
-    this.followed = this.follow();
+    this.log.info({ indexed, ms: Date.now() - started }, 'mirror index ready');
   }
 
   /** Every instance hears every status change through the bus, so all indexes stay in step. */
@@ -64,21 +99,29 @@ export class MirrorService {
     }
   }
 
-  /** Stops following, after any index update in flight, so the pool is not closed under it. */
+  /** Stops following, after any index update in flight, then ends the index thread. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.following?.return?.();
     await this.followed;
+    await this.changes;
+    await this.index?.close();
   }
 
-  /** Re-reads the accounts of these requests and indexes those that stand removed. */
-  private async refresh(requestIds: string[]): Promise<void> {
-    if (!requestIds.length) return;
-    const links = await this.db.getRepository(TakedownRequestAccount).findBy({ takedownRequestId: In(requestIds) });
-    const accountIds = [...new Set(links.map((l) => l.accountId))];
-    for (const removed of await this.removedAccounts(accountIds)) {
-      if (removed.account) this.index.add(removed.account);
-      else this.index.remove(removed.id);
-    }
+  /** Re-reads the accounts of these requests and indexes those that stand removed; resolves with the index size. */
+  private refresh(requestIds: string[]): Promise<number> {
+    const done = this.changes.then(async () => {
+      const links = requestIds.length ? await this.db.getRepository(TakedownRequestAccount).findBy({ takedownRequestId: In(requestIds) }) : [];
+      const removed = await this.removedAccounts([...new Set(links.map((l) => l.accountId))]);
+      return this.index.apply({ add: removed.flatMap((r) => (r.account ? [r.account] : [])), remove: removed.filter((r) => !r.account).map((r) => r.id) });
+    });
+    this.changes = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The ids among these that stand removed now, read from the database rather than the index. */
+  async removed(accountIds: string[]): Promise<Set<string>> {
+    return new Set((await this.removedAccounts(accountIds)).filter((r) => r.account).map((r) => r.id));
   }
 
   /** For each account: its removed view (last ACTIONED not followed by REINSTATED), or null. */
@@ -122,28 +165,32 @@ export class MirrorService {
     });
   }
 
-  /** Screens sign-ups for a platform; a match of POSSIBLE_MIRROR or more raises an alert. */
+  /**
+   * Screens sign-ups for a platform; a match of POSSIBLE_MIRROR or more raises an alert. Every
+   * profile is hashed and screened before the first alert is written, so a refusal (a bad avatar, a
+   * full queue) leaves nothing behind.
+   */
   async screen(ctx: PaxContext, inputs: ScreenAccountInput[]): Promise<ScreeningResult[]> {
     const principal = principalOf(ctx);
     const foreign = inputs.find((i) => !principal.platforms.includes(i.platform));
     if (foreign) throw badInput(`you screen sign-ups on your own platforms (${principal.platforms.join(', ')}), not ${foreign.platform}`);
-    const results: ScreeningResult[] = [];
-    for (const input of inputs) {
-      const subject = await this.subjectOf(input);
-      const matches = this.index.screen(subject, { limit: 5, minProbability: 0.2 });
-      const best = matches[0];
-      const alert = best && best.probability >= POSSIBLE_THRESHOLD
-        ? await this.raise(principal, MirrorAlertSource.SCREENING, null, snapshotOf(input, subject), best)
-        : null;
-      results.push({
-        handle: input.handle,
-        verdict: best?.verdict ?? MirrorVerdict.NO_MATCH,
-        probability: best?.probability ?? 0,
-        matches: await this.views(matches),
-        alert,
-      });
-    }
-    return results;
+    const subjects = await this.subjectsOf(inputs);
+    const screened = await this.screenSubjects(subjects, { limit: 5, minProbability: 0.2 });
+    const snapshots = await this.snapshots(screened.flat().map((m) => m.account));
+    const alarming = inputs.flatMap((input, i) => {
+      const best = screened[i][0];
+      return best && best.probability >= POSSIBLE_THRESHOLD ? [{ index: i, candidateAccountId: null, candidate: snapshotOf(input, subjects[i]), match: best }] : [];
+    });
+    const raised = await this.raise(principal, MirrorAlertSource.SCREENING, alarming);
+    const alertOf = new Map(alarming.map(({ index }, n) => [index, raised[n]]));
+    let viewed = 0;
+    return inputs.map((input, i) => ({
+      handle: input.handle,
+      verdict: screened[i][0]?.verdict ?? MirrorVerdict.NO_MATCH,
+      probability: screened[i][0]?.probability ?? 0,
+      matches: screened[i].map((m) => viewOf(m, snapshots[viewed++])),
+      alert: alertOf.get(i) ?? null,
+    }));
   }
 
   /** Screens an account an agency has just flagged. */
@@ -158,37 +205,54 @@ export class MirrorService {
       avatarPdq: account.avatarPdq ? [account.avatarPdq] : [],
       organisationIds,
     };
-    const best = this.index.screen(subject, { limit: 2 }).find((m) => m.account.id !== account.id);
+    const [matches] = await this.screenSubjects([subject], { limit: 2 });
+    const best = matches.find((m) => m.account.id !== account.id);
     if (best && best.probability >= POSSIBLE_THRESHOLD) {
-      await this.raise(principalOf(ctx), MirrorAlertSource.FLAGGED, account.id, snapshotOf({ ...account, links: account.links ?? [] }, subject), best);
+      await this.raise(principalOf(ctx), MirrorAlertSource.FLAGGED, [{ candidateAccountId: account.id, candidate: snapshotOf({ ...account, links: account.links ?? [] }, subject), match: best }]);
     }
   }
 
-  private async subjectOf(input: ScreenAccountInput): Promise<ScreeningSubject> {
-    let avatars = input.avatarPdq ? [input.avatarPdq.toLowerCase()] : [];
-    let quality: number | null = null;
-    if (input.avatarImage) {
-      const bytes = Buffer.from(input.avatarImage, 'base64');
-      if (bytes.length > MAX_AVATAR_BYTES) throw badInput('avatarImage is larger than 2 MiB');
-      const hashed = await pdqFromImage(bytes).catch(() => {
-        throw badInput('avatarImage is not an image PAX can decode (JPEG, PNG, WebP, GIF, TIFF or AVIF)');
-      });
-      avatars = [hashed.hex, ...Object.values(hashed.dihedral).filter((h) => h !== hashed.hex)];
-      quality = hashed.quality;
-    }
-    return { platform: input.platform, handle: input.handle, displayName: input.displayName, bio: input.bio, links: input.links ?? [], avatarPdq: avatars, avatarQuality: quality };
+  /** Never from a half-built index: a screening waits for the build (or the rebuild after a crash). */
+  private async screenSubjects(subjects: ScreeningSubject[], options: ScreenOptions): Promise<MirrorMatch[][]> {
+    await this.ready;
+    return this.index.screen(subjects, { ...options, now: Date.now() });
   }
 
-  private async raise(principal: Principal, source: MirrorAlertSource, candidateAccountId: string | null, candidate: CandidateSnapshot, match: MirrorMatch): Promise<MirrorAlert> {
-    const alert = await inTransaction(this.db, async (em) => {
-      const row = em.create(MirrorAlert, {
+  /** The subjects to screen; uploaded avatars are hashed in the worker pool, all in one task. */
+  private async subjectsOf(inputs: ScreenAccountInput[]): Promise<ScreeningSubject[]> {
+    const images = inputs.flatMap((input) => (input.avatarImage ? [Buffer.from(input.avatarImage, 'base64')] : []));
+    if (images.some((bytes) => bytes.length > MAX_AVATAR_BYTES)) throw badInput('avatarImage is larger than 2 MiB');
+    const hashes = images.length ? await this.workers.run('hashImages', images) : [];
+    let next = 0;
+    return inputs.map((input) => {
+      let avatars = input.avatarPdq ? [input.avatarPdq.toLowerCase()] : [];
+      let quality: number | null = null;
+      if (input.avatarImage) {
+        const hashed = hashes[next++];
+        if (!hashed) throw badInput('avatarImage is not an image PAX can decode (JPEG, PNG, WebP, GIF, TIFF or AVIF)');
+        avatars = [hashed.hex, ...Object.values(hashed.dihedral).filter((h) => h !== hashed.hex)];
+        quality = hashed.quality;
+      }
+      return { platform: input.platform, handle: input.handle, displayName: input.displayName, bio: input.bio, links: input.links ?? [], avatarPdq: avatars, avatarQuality: quality };
+    });
+  }
+
+  /**
+   * Raises an alert for each best match, a hundred per transaction, yielding to the event loop
+   * between transactions: on SQLite every statement runs on it, and a thousand one-row
+   * transactions in a row held every other request.
+   */
+  private async raise(principal: Principal, source: MirrorAlertSource, matches: { candidateAccountId: string | null; candidate: CandidateSnapshot; match: MirrorMatch }[]): Promise<MirrorAlert[]> {
+    const snapshots = await this.snapshots(matches.map((m) => m.match.account));
+    const alerts = matches.map(({ candidateAccountId, candidate, match }, i) =>
+      this.db.getRepository(MirrorAlert).create({
         id: newId(),
         source,
         platform: candidate.platform,
         candidateAccountId,
         candidate,
         matchedAccountId: match.account.id,
-        matched: (await this.snapshots([match.account]))[0],
+        matched: snapshots[i],
         probability: match.probability,
         verdict: match.verdict,
         signals: match.signals.map((s) => s.text),
@@ -199,13 +263,18 @@ export class MirrorService {
         reviewedAt: null,
         draftRequestId: null,
         createdAt: new Date(),
+      }),
+    );
+    for (let start = 0; start < alerts.length; start += ALERTS_PER_TRANSACTION) {
+      const batch = alerts.slice(start, start + ALERTS_PER_TRANSACTION);
+      await inTransaction(this.db, async (em) => {
+        await em.insert(MirrorAlert, batch);
+        await recordWebhookEvents(em, 'MIRROR_ALERT_RAISED', batch.map((alert) => ({ body: { alertId: alert.id, platform: alert.platform }, subject: { objectId: alert.id, objectVersion: 0, platform: alert.platform } })));
       });
-      await em.insert(MirrorAlert, row);
-      return row;
-    });
-    const event: MirrorAlertRaisedEvent = { alertId: alert.id, platform: alert.platform };
-    this.events.publish('MIRROR_ALERT_RAISED', event);
-    return alert;
+      for (const alert of batch) this.events.publish('MIRROR_ALERT_RAISED', { alertId: alert.id, platform: alert.platform } satisfies MirrorAlertRaisedEvent);
+      await nextTurn();
+    }
+    return alerts;
   }
 
   private async snapshots(accounts: RemovedAccount[]): Promise<RemovedAccountSnapshot[]> {
@@ -217,16 +286,6 @@ export class MirrorService {
       displayName: a.displayName ?? null,
       organisations: organisations.filter((o) => a.organisationIds?.includes(o.id)).map((o) => o.name),
       removedAt: a.removedAt.toISOString(),
-    }));
-  }
-
-  private async views(matches: MirrorMatch[]): Promise<MirrorMatchView[]> {
-    const snapshots = await this.snapshots(matches.map((m) => m.account));
-    return matches.map((m, i) => ({
-      probability: m.probability,
-      verdict: m.verdict,
-      signals: m.signals.map((s) => s.text),
-      removedAccount: { ...snapshots[i], removedAt: new Date(snapshots[i].removedAt) },
     }));
   }
 
@@ -260,7 +319,11 @@ export class MirrorService {
     const principal = principalOf(ctx);
     if (input.createTakedownDraft && input.decision !== 'CONFIRMED') throw badInput('createTakedownDraft goes with CONFIRMED');
     const alert = await this.get(ctx, input.id);
+    const reviewable = await scopeReviewableMirrorAlerts(this.db.getRepository(MirrorAlert).createQueryBuilder('m'), 'm', principal).andWhere('m.id = :id', { id: alert.id }).getExists();
+    if (!reviewable) throw forbidden('only the agency that flagged or removed the original account reviews its mirror alerts');
     if (alert.status !== MirrorAlertStatus.PENDING_REVIEW) throw invalidTransition(`the alert is already ${alert.status}`);
+    // Read before anything is written, so that an original with no request to copy refuses the whole review.
+    const template = input.createTakedownDraft ? await this.draftFromOriginal(alert.matchedAccountId) : null;
     const candidateId = await inTransaction(this.db, async (em) => {
       const claimed = await em.update(MirrorAlert, { id: alert.id, status: MirrorAlertStatus.PENDING_REVIEW }, {
         status: input.decision === 'CONFIRMED' ? MirrorAlertStatus.CONFIRMED : MirrorAlertStatus.DISMISSED,
@@ -286,14 +349,14 @@ export class MirrorService {
       await em.update(MirrorAlert, { id: alert.id }, { candidateAccountId: id });
       return id;
     });
-    if (candidateId && input.createTakedownDraft) {
-      const draft = await this.takedowns.create(ctx, await this.draftFromOriginal(alert.matchedAccountId, candidateId));
+    if (candidateId && template) {
+      const draft = await this.takedowns.create(ctx, { ...template, accountIds: [candidateId] });
       await this.db.getRepository(MirrorAlert).update({ id: alert.id }, { draftRequestId: draft.id });
     }
     return this.get(ctx, alert.id);
   }
 
-  private async draftFromOriginal(originalAccountId: string, candidateId: string) {
+  private async draftFromOriginal(originalAccountId: string) {
     const requestIds = (await this.db.getRepository(TakedownRequestAccount).findBy({ accountId: originalAccountId })).map((l) => l.takedownRequestId);
     const actioned = requestIds.length
       ? await this.db.getRepository(StatusHistoryEntry).findOne({ where: { takedownRequestId: In(requestIds), toStatus: TakedownStatus.ACTIONED }, order: { at: 'DESC' } })
@@ -302,7 +365,6 @@ export class MirrorService {
     if (!original) throw badInput('no actioned request for the original account to copy a draft from');
     const organisationIds = (await this.db.getRepository(TakedownRequestOrganisation).findBy({ takedownRequestId: original.id })).map((l) => l.organisationId);
     return {
-      accountIds: [candidateId],
       kind: original.kind,
       priority: original.priority,
       legalBasis: { instrument: original.legalInstrument, section: original.legalSection ?? undefined },
@@ -318,6 +380,15 @@ export class MirrorService {
   deliver(principal: Principal, event: MirrorAlertRaisedEvent): Promise<MirrorAlert | null> {
     return this.find(principal, event.alertId);
   }
+}
+
+function viewOf(match: MirrorMatch, snapshot: RemovedAccountSnapshot): MirrorMatchView {
+  return {
+    probability: match.probability,
+    verdict: match.verdict,
+    signals: match.signals.map((s) => s.text),
+    removedAccount: { ...snapshot, removedAt: new Date(snapshot.removedAt) },
+  };
 }
 
 function snapshotOf(input: { platform: Platform; handle: string; displayName?: string | null; bio?: string | null; links?: string[] | null }, subject: ScreeningSubject): CandidateSnapshot {

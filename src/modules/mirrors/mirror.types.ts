@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsBase64, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBase64, IsOptional, Length, MaxLength } from 'class-validator';
 import { AccountProfileFields } from '../accounts/account.types';
 import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Platform } from '../../common/enums';
@@ -12,6 +12,11 @@ export const MAX_BATCH = 1000;
 
 @InputType()
 export class ScreenAccountInput extends AccountProfileFields {
+  /** Decorations (bidi controls, zero-width characters, confusables) are evidence the engine folds away. */
+  @Field()
+  @Length(1, 200)
+  handle: string;
+
   @Field({ nullable: true, description: 'The avatar as image bytes (base64, 2 MiB at most), instead of avatarPdq; rotations and flips are tried too.' })
   @IsOptional()
   @IsBase64(undefined, { message: 'avatarImage must be base64' })
@@ -24,7 +29,7 @@ export class ScreenAccountsInput {
   @Field(() => [ScreenAccountInput])
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH, { message: `screen at most ${MAX_BATCH} accounts a call` })
-  @ValidateNested({ each: true })
+  // Each profile is validated by the resolver, a slice at a time (common/validation.ts).
   accounts: ScreenAccountInput[];
 }
 
@@ -41,7 +46,7 @@ export class AccountIdentityView {
   displayName: string | null;
 }
 
-@ObjectType({ description: 'The public view of a removed account: no requests, notes or evidence.' })
+@ObjectType({ simpleResolvers: true, description: 'The public view of a removed account: no requests, notes or evidence.' })
 export class RemovedAccountView extends AccountIdentityView {
   @Field(() => [String])
   organisations: string[];
@@ -50,7 +55,8 @@ export class RemovedAccountView extends AccountIdentityView {
   removedAt: Date;
 }
 
-@ObjectType()
+// Plain data, a thousand results a batch: resolved without TypeGraphQL's per-field wrappers.
+@ObjectType({ simpleResolvers: true })
 export class MirrorMatchView {
   @Field(() => Float)
   probability: number;
@@ -65,7 +71,7 @@ export class MirrorMatchView {
   removedAccount: RemovedAccountView;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ScreeningResult {
   @Field()
   handle: string;

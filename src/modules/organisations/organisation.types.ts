@@ -4,6 +4,7 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { Authority } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { Organisation } from './organisation.entity';
+import { Identifier } from '../../common/identifier';
 
 @InputType()
 export class DesignationInput {
@@ -11,7 +12,7 @@ export class DesignationInput {
   authority: Authority;
 
   @Field()
-  @Length(1, 200)
+  @Identifier({ max: 200 })
   reference: string;
 
   @Field(() => GraphQLLocalDate)

@@ -3,6 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { PartnerKind, Platform } from '../../common/enums';
 import { newId } from '../../common/ids';
 import { inTransaction } from '../../db/transaction';
+import { checkIdentifier } from '../../common/identifier';
 import { Partner, PartnerPlatform } from './partner.entity';
 import { PartnerView } from './partner.types';
 
@@ -14,6 +15,13 @@ export interface PartnerInput {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A partner's slug and name identify it in tokens, logs and every view: trimmed, no hidden characters. */
+function identifier(option: string, value: string, max: number): string {
+  const checked = checkIdentifier(value, { max });
+  if (!checked.ok) throw new Error(`--${option} ${checked.problem}`);
+  return checked.value;
+}
 
 /**
  * Reads and registers partners. Partners are public reference data, so no access policy applies.
@@ -51,7 +59,9 @@ export class PartnerDirectory {
     return this.db.getRepository(Partner).findOneBy({ id: link.partnerId, active: true });
   }
 
-  async add(input: PartnerInput): Promise<PartnerView> {
+  async add(raw: PartnerInput): Promise<PartnerView> {
+    const slug = identifier('slug', raw.slug, 63);
+    const input = { ...raw, slug, name: raw.name === undefined ? undefined : identifier('name', raw.name, 200) };
     if (!SLUG.test(input.slug)) throw new Error(`slug "${input.slug}" must be 1-63 lowercase letters, digits or dashes`);
     const platforms = input.platforms ?? [];
     if (input.kind === PartnerKind.PLATFORM && platforms.length === 0) throw new Error('a PLATFORM partner needs --platforms');

@@ -1,5 +1,6 @@
+import type { ResolverContext } from '../../services';
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { PaxContext, principalOf } from '../../context';
+import { principalOf } from '../../context';
 import { CASEWORK, Role } from '../../auth/roles';
 import { TransparencyReport, TransparencyReportInput } from './transparency.types';
 
@@ -7,7 +8,7 @@ import { TransparencyReport, TransparencyReportInput } from './transparency.type
 export class TransparencyResolver {
   @Authorized([Role.AUDITOR, ...CASEWORK])
   @Query(() => TransparencyReport, { description: 'Aggregates over the requests you may see (auditors: all), submitted from `from` to `to`.' })
-  transparencyReport(@Ctx() ctx: PaxContext, @Args() input: TransparencyReportInput) {
+  transparencyReport(@Ctx() ctx: ResolverContext, @Args() input: TransparencyReportInput) {
     return ctx.services.reports.report(principalOf(ctx), input);
   }
 }

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { inTransaction } from '../../db/transaction';
-import { EventBus } from '../../events/event-bus';
+import { EventBus, TakedownOverdueEvent } from '../../events/event-bus';
+import { recordWebhookEvent } from '../webhooks/outbox';
 import { SlaPolicy, slaHours } from './sla';
 import { CLOCK_RUNNING, TakedownRequest } from './takedown.entity';
 import { DeadlineLevel } from './takedown.enums';
@@ -45,22 +46,26 @@ export class DeadlineEscalation {
       // Only the highest level reached is sent: a request found already overdue gets no 50% warning.
       const due = [...LEVELS].reverse().find(({ share }) => now >= deadline - (1 - share) * allowed);
       if (!due || request[due.column]?.getTime() === deadline) continue;
-      if (!(await this.claim(request, due.column))) continue;
+      const notice = { requestId: request.id, level: due.level, deadlineAt: request.deadlineAt!.toISOString() };
+      if (!(await this.claim(request, due.column, notice))) continue;
       sent[due.level]++;
-      this.events.publish('TAKEDOWN_OVERDUE', { requestId: request.id, level: due.level, deadlineAt: request.deadlineAt!.toISOString() });
+      this.events.publish('TAKEDOWN_OVERDUE', notice);
     }
     return sent;
   }
 
-  private async claim(request: TakedownRequest, column: (typeof LEVELS)[number]['column']): Promise<boolean> {
-    const result = await inTransaction(this.db, (em) =>
-      em
+  /** Claims the notice; the webhook event commits with the claim, so it too goes out once. */
+  private async claim(request: TakedownRequest, column: (typeof LEVELS)[number]['column'], notice: TakedownOverdueEvent): Promise<boolean> {
+    return inTransaction(this.db, async (em) => {
+      const result = await em
         .createQueryBuilder()
         .update(TakedownRequest)
         .set({ [column]: request.deadlineAt })
         .where(`id = :id AND version = :version AND (${column} IS NULL OR ${column} <> :deadline)`, { id: request.id, version: request.version, deadline: request.deadlineAt })
-        .execute(),
-    );
-    return result.affected === 1;
+        .execute();
+      if (result.affected !== 1) return false;
+      await recordWebhookEvent(em, 'TAKEDOWN_OVERDUE', notice, { objectId: request.id, objectVersion: request.version, platform: request.platform });
+      return true;
+    });
   }
 }

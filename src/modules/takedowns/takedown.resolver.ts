@@ -1,3 +1,4 @@
+import type { ResolverContext } from '../../services';
 import {
   Arg,
   Args,
@@ -12,7 +13,7 @@ import {
   Subscription,
   SubscribeResolverData,
 } from 'type-graphql';
-import { PaxContext, principalOf, revealedNotes } from '../../context';
+import { principalOf, revealedNotes } from '../../context';
 import { agencyOnly, visibleActorSub, visibleNote } from '../../access/policy';
 import { deliverEach } from '../../events/deliver';
 import { AGENCY_CASEWORK, CASEWORK } from '../../auth/roles';
@@ -35,14 +36,14 @@ import {
   UpdateTakedownStatusInput,
 } from './takedown.types';
 
-type SubscribeData = SubscribeResolverData<unknown, { filter?: TakedownStatusChangedFilter }, PaxContext>;
+type SubscribeData = SubscribeResolverData<unknown, { filter?: TakedownStatusChangedFilter }, ResolverContext>;
 
 @Resolver(() => TakedownRequest)
 export class TakedownResolver {
   @Authorized(CASEWORK)
   @Query(() => TakedownRequestConnection, { description: "Agencies: requests their distribution allows. Platforms: their own queue." })
   takedownRequests(
-    @Ctx() ctx: PaxContext,
+    @Ctx() ctx: ResolverContext,
     @Arg('filter', () => TakedownRequestFilter, { nullable: true }) filter: TakedownRequestFilter | undefined,
     @Args() page: PageArgs,
   ) {
@@ -51,19 +52,19 @@ export class TakedownResolver {
 
   @Authorized(CASEWORK)
   @Query(() => TakedownRequest)
-  takedownRequest(@Ctx() ctx: PaxContext, @Arg('id', () => ID) id: string) {
+  takedownRequest(@Ctx() ctx: ResolverContext, @Arg('id', () => ID) id: string) {
     return ctx.services.takedowns.get(ctx, id);
   }
 
   @Authorized(AGENCY_CASEWORK)
   @Mutation(() => TakedownRequest, { description: 'Drafts a request; a supervisor other than the drafter submits it.' })
-  createTakedownRequest(@Ctx() ctx: PaxContext, @Arg('input', () => CreateTakedownRequestInput) input: CreateTakedownRequestInput) {
+  createTakedownRequest(@Ctx() ctx: ResolverContext, @Arg('input', () => CreateTakedownRequestInput) input: CreateTakedownRequestInput) {
     return ctx.services.takedowns.create(ctx, input);
   }
 
   @Authorized(CASEWORK)
   @Mutation(() => TakedownRequest, { description: 'Moves a request through the state machine (see the README).' })
-  updateTakedownStatus(@Ctx() ctx: PaxContext, @Arg('input', () => UpdateTakedownStatusInput) input: UpdateTakedownStatusInput) {
+  updateTakedownStatus(@Ctx() ctx: ResolverContext, @Arg('input', () => UpdateTakedownStatusInput) input: UpdateTakedownStatusInput) {
     return ctx.services.takedowns.updateStatus(ctx, input);
   }
 
@@ -87,7 +88,7 @@ export class TakedownResolver {
   @Authorized(CASEWORK)
   @Subscription(() => TakedownOverdueNotice, {
     description: 'Deadline escalation: a notice at 50% and 90% of the time allowed and when the deadline passes, for the requests you may see. Each is sent once, whatever the number of instances.',
-    subscribe: (data: SubscribeResolverData<unknown, object, PaxContext>) => {
+    subscribe: (data: SubscribeResolverData<unknown, object, ResolverContext>) => {
       const { services } = data.context;
       return deliverEach(data.context, services.events.subscribe('TAKEDOWN_OVERDUE'), (principal, event) => services.takedowns.deliverOverdue(principal, event));
     },
@@ -102,17 +103,17 @@ export class TakedownResolver {
   }
 
   @FieldResolver(() => [Account], { description: 'The accounts named, as far as you may see them.' })
-  accounts(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  accounts(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.accountsOfRequest.load(request.id);
   }
 
   @FieldResolver(() => [Organisation])
-  organisations(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  organisations(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.organisationsOfRequest.load(request.id);
   }
 
   @FieldResolver(() => [EvidenceItem], { description: 'Evidence on the named accounts; platforms see SHAREABLE items only.' })
-  async evidence(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  async evidence(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     const accounts = await ctx.loaders.accountsOfRequest.load(request.id);
     return (await ctx.loaders.evidenceOfAccount.loadMany(accounts.map((a) => a.id))).flatMap((items) =>
       items instanceof Error ? [] : items,
@@ -120,27 +121,27 @@ export class TakedownResolver {
   }
 
   @FieldResolver(() => [StatusHistoryEntry], { description: 'Every status change, oldest first.' })
-  history(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  history(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.historyOfRequest.load(request.id);
   }
 
   @FieldResolver(() => PartnerView, { description: 'The platform partner the request is addressed to.' })
-  addressedTo(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  addressedTo(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.partner.load(request.addressedPartnerId);
   }
 
   @FieldResolver(() => PartnerView, { description: 'The agency that made the request.' })
-  requestedBy(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  requestedBy(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     return ctx.loaders.partner.load(request.originatorPartnerId);
   }
 
   @FieldResolver(() => Distribution, { nullable: true, description: 'Agencies only; null for everyone else.' })
-  distribution(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  distribution(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     return agencyOnly(principalOf(ctx), request.distribution);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Agencies only; null for everyone else.' })
-  internalNotes(@Root() request: TakedownRequest, @Ctx() ctx: PaxContext) {
+  internalNotes(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
     return revealedNotes(ctx, 'TakedownRequest', request.id, agencyOnly(principalOf(ctx), request.internalNotes));
   }
 }
@@ -148,12 +149,12 @@ export class TakedownResolver {
 @Resolver(() => StatusHistoryEntry)
 export class StatusHistoryEntryResolver {
   @FieldResolver(() => String, { nullable: true, description: 'RESTRICTED notes are null outside the agencies.' })
-  note(@Root() entry: StatusHistoryEntry, @Ctx() ctx: PaxContext) {
+  note(@Root() entry: StatusHistoryEntry, @Ctx() ctx: ResolverContext) {
     return visibleNote(principalOf(ctx), entry.note, entry.noteClassification);
   }
 
   @FieldResolver(() => StatusActor)
-  async actor(@Root() entry: StatusHistoryEntry, @Ctx() ctx: PaxContext): Promise<StatusActor> {
+  async actor(@Root() entry: StatusHistoryEntry, @Ctx() ctx: ResolverContext): Promise<StatusActor> {
     const partner = await ctx.loaders.partner.load(entry.actorPartnerId);
     if (!partner) throw new Error(`partner ${entry.actorPartnerId} of history entry ${entry.id} is missing`);
     return { partner, sub: visibleActorSub(principalOf(ctx), entry.actorPartnerId, entry.actorSub) };

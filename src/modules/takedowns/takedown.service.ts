@@ -15,6 +15,7 @@ import { AccountOrganisation } from '../accounts/account.entity';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { PartnerDirectory } from '../partners/partner.service';
+import { recordWebhookEvent } from '../webhooks/outbox';
 import { SlaPolicy } from './sla';
 import { planTransition } from './state-machine';
 import {
@@ -143,7 +144,7 @@ export class TakedownService {
         note: null,
         noteClassification: Classification.RESTRICTED,
       });
-      return { id: request.id, events: [this.eventFor(request, entry)] };
+      return { id: request.id, events: [await this.announce(em, request, entry)] };
     });
     this.publish(events);
     return this.get(ctx, id);
@@ -172,7 +173,7 @@ export class TakedownService {
         note: plan.note,
         noteClassification: plan.noteClassification,
       });
-      return { id: request.id, events: [this.eventFor(request, entry)] };
+      return { id: request.id, events: [await this.announce(em, request, entry)] };
     });
     this.publish(events);
     return this.get(ctx, id);
@@ -200,8 +201,11 @@ export class TakedownService {
     return entry;
   }
 
-  private eventFor(request: TakedownRequest, entry: StatusHistoryEntry): TakedownStatusChangedEvent {
-    return { requestId: request.id, entryId: entry.id, platform: request.platform, status: request.status };
+  /** The change's event: written to the webhook outbox in its transaction, published after commit. */
+  private async announce(em: EntityManager, request: TakedownRequest, entry: StatusHistoryEntry): Promise<TakedownStatusChangedEvent> {
+    const event = { requestId: request.id, entryId: entry.id, platform: request.platform, status: request.status };
+    await recordWebhookEvent(em, 'TAKEDOWN_STATUS_CHANGED', event, { objectId: request.id, objectVersion: request.version, platform: request.platform });
+    return event;
   }
 
   private publish(events: TakedownStatusChangedEvent[]) {

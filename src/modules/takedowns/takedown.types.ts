@@ -4,6 +4,7 @@ import { Classification, Distribution, Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { PartnerView } from '../partners/partner.types';
 import { StatusHistoryEntry, TakedownRequest } from './takedown.entity';
+import { Identifier } from '../../common/identifier';
 import {
   DeadlineLevel,
   StatusReasonCode,
@@ -25,12 +26,12 @@ export class LegalBasis {
 @InputType()
 export class LegalBasisInput {
   @Field({ description: 'The instrument, e.g. "PECA 2016", "ATA 1997", "EU 2021/784". Keys the SLA policy.' })
-  @Length(2, 200)
+  @Identifier({ min: 2, max: 200 })
   instrument: string;
 
   @Field({ nullable: true, description: 'The section or article, e.g. "s.37".' })
   @IsOptional()
-  @Length(1, 200)
+  @Identifier({ max: 200 })
   section?: string;
 }
 
@@ -78,7 +79,7 @@ export class CreateTakedownRequestInput {
 
   @Field({ nullable: true, description: 'Send the same key again to get the first result back instead of a duplicate.' })
   @IsOptional()
-  @Length(1, 200)
+  @Identifier({ max: 200 })
   idempotencyKey?: string;
 }
 
@@ -117,7 +118,7 @@ export class UpdateTakedownStatusInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
+  @Identifier({ max: 200 })
   idempotencyKey?: string;
 
   @Field(() => TakedownKind, { nullable: true, description: 'With ESCALATED: e.g. turn a REFERRAL into an ORDER.' })

@@ -40,6 +40,16 @@ export interface Signal {
   text: string;
 }
 
+/**
+ * `now` is the moment the screening is for (recency is measured from it); passing it makes a
+ * screening repeatable, e.g. the same answer from the index worker and from this thread.
+ */
+export interface ScreenOptions {
+  limit?: number;
+  minProbability?: number;
+  now?: number;
+}
+
 export interface MirrorMatch {
   account: RemovedAccount;
   probability: number;
@@ -138,8 +148,8 @@ export class MirrorIndex {
   }
 
   /** The best matches above `minProbability`, most likely first. */
-  screen(subject: ScreeningSubject, options: { limit?: number; minProbability?: number } = {}): MirrorMatch[] {
-    const query = prepareSubject(subject);
+  screen(subject: ScreeningSubject, options: ScreenOptions = {}): MirrorMatch[] {
+    const query = prepareSubject(subject, options.now);
     return this.rank(query, this.candidates(query), options);
   }
 
@@ -172,11 +182,11 @@ export class MirrorIndex {
   }
 
   /** The same scoring over every indexed account: the baseline the index is measured against. */
-  screenBruteForce(subject: ScreeningSubject, options: { limit?: number; minProbability?: number } = {}): MirrorMatch[] {
-    return this.rank(prepareSubject(subject), [...this.entries.keys()], options);
+  screenBruteForce(subject: ScreeningSubject, options: ScreenOptions = {}): MirrorMatch[] {
+    return this.rank(prepareSubject(subject, options.now), [...this.entries.keys()], options);
   }
 
-  private rank(query: PreparedSubject, ids: string[], options: { limit?: number; minProbability?: number }): MirrorMatch[] {
+  private rank(query: PreparedSubject, ids: string[], options: ScreenOptions): MirrorMatch[] {
     const limit = options.limit ?? 5;
     const floor = options.minProbability ?? 0.05;
     const scored: { entry: Entry; p: number }[] = [];
@@ -208,7 +218,7 @@ export class MirrorIndex {
     const bio = minhashSimilarity(query.bio, entry.bio);
     const shared = query.links.filter((l) => entry.links.includes(l));
     const sameOrganisation = query.organisationIds.some((o) => account.organisationIds?.includes(o)) ? 1 : 0;
-    const ageDays = Math.max(0, (Date.now() - account.removedAt.getTime()) / DAY);
+    const ageDays = Math.max(0, (query.at - account.removedAt.getTime()) / DAY);
     if (explain) this.explain(signals, query, entry, { visual, coreExact, consonants, name, avatarDistance, bio, shared, sameOrganisation });
     return {
       features: {
@@ -262,6 +272,8 @@ export interface PreparedSubject {
   links: string[];
   avatars: string[];
   organisationIds: string[];
+  /** When the screening happens, in epoch milliseconds. */
+  at: number;
 }
 
 function prepare(account: RemovedAccount): Entry {
@@ -276,7 +288,7 @@ function prepare(account: RemovedAccount): Entry {
   };
 }
 
-export function prepareSubject(subject: ScreeningSubject): PreparedSubject {
+export function prepareSubject(subject: ScreeningSubject, at = Date.now()): PreparedSubject {
   const usable = (subject.avatarQuality ?? 100) >= PDQ_MIN_QUALITY;
   return {
     raw: subject,
@@ -286,6 +298,7 @@ export function prepareSubject(subject: ScreeningSubject): PreparedSubject {
     links: extractLinks([subject.bio, ...(subject.links ?? [])]),
     avatars: usable ? (subject.avatarPdq ?? []).filter(isPdqHex).map((h) => h.toLowerCase()) : [],
     organisationIds: subject.organisationIds ?? [],
+    at,
   };
 }
 

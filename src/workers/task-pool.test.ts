@@ -1,0 +1,34 @@
+import { PaxError } from '../common/errors';
+import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
+import { TaskPool } from './task-pool';
+import { renderedLogo } from '../../tests/helpers/images';
+
+describe('the worker pool', () => {
+  const pool = new TaskPool({ threads: 1, queue: 1, screeningQueue: 1 });
+  let IMAGE: Buffer;
+  beforeAll(async () => {
+    IMAGE = await renderedLogo();
+  });
+  afterAll(() => pool.close());
+
+  it('hashes in a worker exactly as inline, and answers null for bytes that are no image', async () => {
+    const [hashed, junk] = await pool.run('hashImages', [IMAGE, Buffer.from('not an image')]);
+    expect(hashed).toEqual(await pdqFromImage(IMAGE));
+    expect(junk).toBeNull();
+  });
+
+  it('refuses a task with RATE_LIMITED when the queue is full, and takes it once there is room', async () => {
+    const running = [pool.run('hashImages', Array(20).fill(IMAGE)), pool.run('hashImages', Array(20).fill(IMAGE))];
+    const refused = await pool.run('hashImages', [IMAGE]).then(() => null, (error: PaxError) => error);
+    expect(refused?.extensions.code).toBe('RATE_LIMITED');
+    expect(refused?.message).toMatch(/retry/);
+    expect((await Promise.all(running)).flat()).toHaveLength(40);
+    expect(await pool.run('hashImages', [IMAGE])).toHaveLength(1);
+  });
+
+  it('runs tasks on the event loop when it has no threads', async () => {
+    const inline = new TaskPool({ threads: 0, queue: 1, screeningQueue: 1 });
+    expect(await inline.run('hashImages', [IMAGE])).toEqual([await pdqFromImage(IMAGE)]);
+    await inline.close();
+  });
+});
