@@ -112,6 +112,15 @@ describe('input hygiene: identifiers refused or trimmed, free text verbatim, scr
     expect(await count('accounts')).toBe(before);
   });
 
+  it('answers a variable nested a hundred thousand lists deep with a coercion error, not a 500', async () => {
+    // Written by hand: JSON.stringify itself overflows the stack on such a value.
+    const nested = `${'['.repeat(100_000)}"before\\u0000after"${']'.repeat(100_000)}`;
+    const body = `{"query":${JSON.stringify(FLAG)},"variables":{"input":{"platform":"X","handle":"deep_holder","bio":${nested}}}}`;
+    const response = await fetch(t.exchange.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.cw.analyst}` }, body });
+    expect(response.status).toBeLessThan(500);
+    expect((await response.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('screens decorated sign-ups instead of refusing them', async () => {
     const xSystem = t.exchange.token('x', Role.PLATFORM_SYSTEM, 'x-signup');
     const handle = 'umar\u202emedia\u200f_ttp\u200d';

@@ -96,13 +96,23 @@ function refuseNul(operation: OperationDefinitionNode, fragments: Record<string,
   const refuse = (field: string) => {
     throw badInput(`${field} must not contain control or bidi characters (found U+0000); no text may carry NUL`, { field });
   };
-  const walk = (value: unknown, path: string[]): void => {
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) refuse(path.join('.'));
-    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, String(i)]));
-    else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+  // Iterative, with parent links instead of copied paths: a hostile variable may nest lists a
+  // million deep, and neither the call stack nor the work may grow with depth squared.
+  interface Step { value: unknown; key: string; parent?: Step }
+  // Inside an input object the field is named as validation names it; a bare string by its variable.
+  const pathOf = (step: Step): string => {
+    const keys: string[] = [];
+    for (let at: Step | undefined = step; at?.parent; at = at.parent) keys.unshift(at.key);
+    return keys.join('.') || step.key;
   };
-  for (const [name, value] of Object.entries(variables ?? {})) walk(value, value !== null && typeof value === 'object' ? [] : [name]);
+  const pending: Step[] = Object.entries(variables ?? {}).reverse().map(([key, value]) => ({ value, key }));
+  for (let step = pending.pop(); step; step = pending.pop()) {
+    if (typeof step.value === 'string') {
+      if (step.value.includes('\u0000')) refuse(pathOf(step));
+    } else if (step.value !== null && typeof step.value === 'object') {
+      for (const [key, value] of Object.entries(step.value).reverse()) pending.push({ value, key, parent: step });
+    }
+  }
   for (const node of [operation, ...Object.values(fragments)]) {
     visit(node, {
       StringValue(literal, _key, parent, _path, ancestors) {
