@@ -1,4 +1,6 @@
 import { Principal, principalFromPartner } from '../auth/principal';
+import { signDevToken } from '../auth/jwt';
+import type { PaxConfig } from '../config';
 import { Role } from '../auth/roles';
 import { Authority, Classification, Distribution, PartnerKind, Platform } from '../common/enums';
 import { createContext, Services } from '../services';
@@ -14,6 +16,23 @@ export const DEMO_IDENTITIES = [
   { label: 'X platform reviewer', partner: 'x', sub: 'x-reviewer', roles: [Role.PLATFORM_REVIEWER] },
   { label: 'Meta platform reviewer', partner: 'meta', sub: 'meta-reviewer', roles: [Role.PLATFORM_REVIEWER] },
 ] as const;
+
+export interface DemoPersona {
+  label: string;
+  partner: string;
+  sub: string;
+  roles: Role[];
+  token: string;
+}
+
+/**
+ * Fresh 12-hour tokens for the demo identities, where this instance may offer them: development with
+ * demo seeding on and the local HS256 secret. Empty otherwise, production always.
+ */
+export function demoPersonas(config: PaxConfig): DemoPersona[] {
+  if (config.production || !config.seedDemoWhenEmpty || !config.jwt.secret) return [];
+  return DEMO_IDENTITIES.map((id) => ({ ...id, roles: [...id.roles], token: signDevToken(config.jwt, { ...id, roles: [...id.roles], ttl: '12h' }) }));
+}
 
 /**
  * Designations as published by each authority (UN 1267 list, US State Department FTO list,
