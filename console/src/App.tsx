@@ -107,7 +107,7 @@ function Header({ me }: { me: Me }) {
           {can.report && link('/report', 'Report')}
         </ul>
       </nav>
-      <div className="who" aria-label="Signed in as">
+      <div className="who" role="group" aria-label="Signed in as">
         <span className="sub">{me.sub}</span>
         <span>
           {me.partner.name} ({words(me.partner.kind)})

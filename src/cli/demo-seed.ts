@@ -39,7 +39,7 @@ export function demoPersonas(config: PaxConfig): DemoPersona[] {
  * UK Home Office proscribed list, Pakistan's Ministry of Interior / NACTA First Schedule).
  * The README lists them with what is and is not verified.
  */
-const ORGANISATIONS = [
+export const DEMO_ORGANISATIONS = [
   {
     name: 'Tehreek-i-Taliban Pakistan',
     aliases: ['Tehrik-e-Taliban Pakistan', 'TTP', 'Pakistani Taliban', 'تحریک طالبان پاکستان'],
@@ -94,7 +94,7 @@ export async function seedDemo(services: Services, log: (line: string) => void =
   const xReviewer = as(principalFromPartner(partner.x, 'x-reviewer', [Role.PLATFORM_REVIEWER], Number.MAX_SAFE_INTEGER));
 
   const orgs: Organisation[] = [];
-  for (const org of ORGANISATIONS) orgs.push(await services.organisations.designate(analyst, org));
+  for (const org of DEMO_ORGANISATIONS) orgs.push(await services.organisations.designate(analyst, org));
   log(`organisations: ${orgs.map((o) => o.name).join(', ')}`);
 
   const flag = (platform: Platform, handle: string, displayName: string, org: number, distribution = Distribution.ALL_AGENCIES) =>
