@@ -33,7 +33,7 @@ function monthBounds(now: Date): { label: string; from: string; to: string }[] {
   });
 }
 
-const hours = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} h`);
+const hours = (value: number | null) => (value === null ? '—' : value < 1 ? `${Math.round(value * 60)} min` : `${value.toFixed(1)} h`);
 
 /** The transparency report over the requests you may see: charts where a table would read worse. */
 export function Report() {
@@ -123,8 +123,8 @@ export function Report() {
                 <BarChart data={platformTimes} accessibilityLayer={false}>
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="platform" />
-                  <YAxis unit=" h" />
-                  <Tooltip />
+                  <YAxis tickFormatter={(v: number) => hours(v)} width={70} />
+                  <Tooltip formatter={(v) => hours(Number(v))} />
                   <Legend />
                   <Bar dataKey="medianHoursToAction" name="Median hours" fill="#1f5f99" />
                   <Bar dataKey="p90HoursToAction" name="90th percentile hours" fill="#b8860b" />
