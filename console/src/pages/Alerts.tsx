@@ -4,7 +4,7 @@ import { useMutation, useQuery } from 'urql';
 import { MIRROR_ALERTS, REVIEW_ALERT } from '../queries';
 import { abilities, useMe } from '../session';
 import { when, words } from '../format';
-import { Empty, Loading, PageTitle, Pager, ProblemBox, Text } from '../ui';
+import { Listing, PageTitle, ProblemBox, Text, useCursors, type Connection } from '../ui';
 
 interface Alert {
   id: string;
@@ -26,11 +26,11 @@ export function Alerts() {
   const me = useMe();
   const reviews = abilities(me).agencyCasework;
   const [status, setStatus] = useState('PENDING_REVIEW');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [{ data, fetching, error }, refetch] = useQuery<{
-    mirrorAlerts: { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; nodes: Alert[] };
-  }>({ query: MIRROR_ALERTS, variables: { filter: status ? { statuses: [status] } : undefined, after: cursors[cursors.length - 1] } });
-  const page = data?.mirrorAlerts;
+  const paging = useCursors();
+  const [{ data, fetching, error }, refetch] = useQuery<{ mirrorAlerts: Connection<Alert> }>({
+    query: MIRROR_ALERTS,
+    variables: { filter: status ? { statuses: [status] } : undefined, after: paging.after },
+  });
   return (
     <>
       <PageTitle>Mirror alerts</PageTitle>
@@ -46,7 +46,7 @@ export function Alerts() {
             value={status}
             onChange={(e) => {
               setStatus(e.target.value);
-              setCursors([null]);
+              paging.restart();
             }}
           >
             <option value="">All</option>
@@ -56,19 +56,15 @@ export function Alerts() {
           </select>
         </label>
       </form>
-      {error && <ProblemBox error={error} />}
-      {!page && fetching && <Loading what="alerts" />}
-      {page && page.nodes.length === 0 && <Empty>No alerts with this status.</Empty>}
-      {page && page.nodes.length > 0 && (
-        <>
+      <Listing page={data?.mirrorAlerts} fetching={fetching} error={error} what="alerts" empty="No alerts with this status." paging={paging}>
+        {(nodes) => (
           <ul className="cards">
-            {page.nodes.map((a) => (
+            {nodes.map((a) => (
               <AlertCard key={a.id} alert={a} reviews={reviews} onReviewed={() => refetch({ requestPolicy: 'network-only' })} />
             ))}
           </ul>
-          <Pager cursors={cursors} hasNextPage={page.pageInfo.hasNextPage} endCursor={page.pageInfo.endCursor} onChange={setCursors} />
-        </>
-      )}
+        )}
+      </Listing>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from 'urql';
 import { DISCLOSURE, DISCLOSURES, OPEN_DISCLOSURE } from '../queries';
 import { abilities, useMe } from '../session';
 import { shortId, when, words } from '../format';
-import { Empty, Loading, PageTitle, Pager, ProblemBox, Status, Text } from '../ui';
+import { Listing, Loading, PageTitle, Parties, ProblemBox, Status, Table, Text, Timeline, useCursors, type Connection } from '../ui';
 
 interface Row {
   id: string;
@@ -21,58 +21,39 @@ interface Row {
 }
 
 export function Disclosures() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [{ data, fetching, error }] = useQuery<{
-    disclosureRequests: { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; nodes: Row[] };
-  }>({ query: DISCLOSURES, variables: { after: cursors[cursors.length - 1] } });
-  const page = data?.disclosureRequests;
+  const paging = useCursors();
+  const [{ data, fetching, error }] = useQuery<{ disclosureRequests: Connection<Row> }>({ query: DISCLOSURES, variables: { after: paging.after } });
   return (
     <>
       <PageTitle>Disclosure requests</PageTitle>
-      {error && <ProblemBox error={error} />}
-      {!page && fetching && <Loading what="disclosure requests" />}
-      {page && page.nodes.length === 0 && <Empty>No disclosure requests.</Empty>}
-      {page && page.nodes.length > 0 && (
-        <>
-          <table>
-            <caption className="visually-hidden">Disclosure requests</caption>
-            <thead>
-              <tr>
-                <th scope="col">Request</th>
-                <th scope="col">Status</th>
-                <th scope="col">Categories</th>
-                <th scope="col">Between</th>
-                <th scope="col">Deadline</th>
+      <Listing page={data?.disclosureRequests} fetching={fetching} error={error} what="disclosure requests" empty="No disclosure requests." paging={paging}>
+        {(nodes) => (
+          <Table caption="Disclosure requests" columns={['Request', 'Status', 'Categories', 'Between', 'Deadline']}>
+            {nodes.map((d) => (
+              <tr key={d.id}>
+                <td>
+                  <Link to={`/disclosures/${d.id}`}>
+                    {words(d.type)} …{shortId(d.id)}
+                  </Link>
+                  {d.caseReference && (
+                    <div className="muted">
+                      <Text>{d.caseReference}</Text>
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <Status value={d.status} />
+                </td>
+                <td>{d.categories.map(words).join(', ')}</td>
+                <td>
+                  {d.requestedBy.name} → {d.addressedTo.name}
+                </td>
+                <td className={d.overdue ? 'overdue' : undefined}>{when(d.deadlineAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {page.nodes.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <Link to={`/disclosures/${d.id}`}>
-                      {words(d.type)} …{shortId(d.id)}
-                    </Link>
-                    {d.caseReference && (
-                      <div className="muted">
-                        <Text>{d.caseReference}</Text>
-                      </div>
-                    )}
-                  </td>
-                  <td>
-                    <Status value={d.status} />
-                  </td>
-                  <td>{d.categories.map(words).join(', ')}</td>
-                  <td>
-                    {d.requestedBy.name} → {d.addressedTo.name}
-                  </td>
-                  <td className={d.overdue ? 'overdue' : undefined}>{when(d.deadlineAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager cursors={cursors} hasNextPage={page.pageInfo.hasNextPage} endCursor={page.pageInfo.endCursor} onChange={setCursors} />
-        </>
-      )}
+            ))}
+          </Table>
+        )}
+      </Listing>
     </>
   );
 }
@@ -133,18 +114,7 @@ export function DisclosurePage() {
         {words(d.type)} …{shortId(d.id)} <Status value={d.status} />
       </PageTitle>
       <dl className="facts">
-        <dt>From</dt>
-        <dd>{d.requestedBy.name}</dd>
-        <dt>To</dt>
-        <dd>
-          {d.addressedTo.name} ({words(d.platform)})
-        </dd>
-        <dt>Legal basis</dt>
-        <dd>
-          <Text>
-            {d.legalBasis.instrument} {d.legalBasis.section}
-          </Text>
-        </dd>
+        <Parties request={d} />
         <dt>Categories</dt>
         <dd>{d.categories.map(words).join(', ')}</dd>
         <dt>Data period</dt>
@@ -204,48 +174,23 @@ export function DisclosurePage() {
         {d.openings.length === 0 ? (
           <p className="empty">Never opened.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Purpose</th>
+          <Table caption="Openings" columns={['When', 'Who', 'Purpose']}>
+            {d.openings.map((o) => (
+              <tr key={o.id}>
+                <td>{when(o.at)}</td>
+                <td>
+                  {o.partner.name}
+                  {o.sub && ` (${o.sub})`}
+                </td>
+                <td>
+                  <Text>{o.purpose}</Text>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {d.openings.map((o) => (
-                <tr key={o.id}>
-                  <td>{when(o.at)}</td>
-                  <td>
-                    {o.partner.name}
-                    {o.sub && ` (${o.sub})`}
-                  </td>
-                  <td>
-                    <Text>{o.purpose}</Text>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </section>
-      <section aria-labelledby="history">
-        <h2 id="history">History</h2>
-        <ol className="timeline">
-          {d.history.map((h) => (
-            <li key={h.id}>
-              <time dateTime={h.at}>{when(h.at)}</time> <strong>{h.fromStatus ? `${words(h.fromStatus)} → ${words(h.toStatus)}` : 'Drafted'}</strong> by{' '}
-              {h.actor.partner.name}
-              {h.actor.sub && ` (${h.actor.sub})`}
-              {h.note && (
-                <p className="note">
-                  <Text>{h.note}</Text>
-                </p>
-              )}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <Timeline entries={d.history} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { FLAG_ACCOUNT, ORGANISATIONS } from '../queries';
 import { words } from '../format';
-import { PageTitle, ProblemBox, Text } from '../ui';
+import { Options, PageTitle, ProblemBox, Text } from '../ui';
 
 export const PLATFORMS = ['X', 'FACEBOOK', 'INSTAGRAM', 'WHATSAPP', 'TELEGRAM', 'TIKTOK', 'YOUTUBE'];
 
@@ -64,11 +64,7 @@ export function FlagAccount() {
         <label>
           Platform
           <select value={platform} onChange={(e) => setPlatform(e.target.value)}>
-            {PLATFORMS.map((p) => (
-              <option key={p} value={p}>
-                {words(p)}
-              </option>
-            ))}
+            <Options values={PLATFORMS} />
           </select>
         </label>
         <label>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { ORGANISATIONS } from '../queries';
-import { Empty, Loading, PageTitle, Pager, ProblemBox, Text } from '../ui';
+import { Listing, PageTitle, Table, Text, useCursors, type Connection } from '../ui';
 
 interface Organisation {
   id: string;
@@ -13,11 +13,11 @@ interface Organisation {
 
 export function Organisations() {
   const [search, setSearch] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [{ data, fetching, error }] = useQuery<{
-    organisations: { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; nodes: Organisation[] };
-  }>({ query: ORGANISATIONS, variables: { filter: search.trim() ? { search: search.trim() } : undefined, after: cursors[cursors.length - 1] } });
-  const page = data?.organisations;
+  const paging = useCursors();
+  const [{ data, fetching, error }] = useQuery<{ organisations: Connection<Organisation> }>({
+    query: ORGANISATIONS,
+    variables: { filter: search.trim() ? { search: search.trim() } : undefined, after: paging.after },
+  });
   return (
     <>
       <PageTitle>Designated organisations</PageTitle>
@@ -29,18 +29,15 @@ export function Organisations() {
             value={search}
             onChange={(e) => {
               setSearch(e.target.value);
-              setCursors([null]);
+              paging.restart();
             }}
           />
         </label>
       </form>
-      {error && <ProblemBox error={error} />}
-      {!page && fetching && <Loading what="organisations" />}
-      {page && page.nodes.length === 0 && <Empty>No organisation matches.</Empty>}
-      {page && page.nodes.length > 0 && (
-        <>
+      <Listing page={data?.organisations} fetching={fetching} error={error} what="organisations" empty="No organisation matches." paging={paging}>
+        {(nodes) => (
           <ul className="cards">
-            {page.nodes.map((o) => (
+            {nodes.map((o) => (
               <li key={o.id} className="card">
                 <h2>{o.name}</h2>
                 {o.aliases.length > 0 && (
@@ -53,27 +50,17 @@ export function Organisations() {
                     ))}
                   </p>
                 )}
-                <table>
-                  <caption className="visually-hidden">Designations of {o.name}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Authority</th>
-                      <th scope="col">Reference</th>
-                      <th scope="col">Designated on</th>
+                <Table caption={`Designations of ${o.name}`} columns={['Authority', 'Reference', 'Designated on']}>
+                  {o.designations.map((d) => (
+                    <tr key={d.id}>
+                      <td>{d.authority}</td>
+                      <td>
+                        <Text>{d.reference}</Text>
+                      </td>
+                      <td>{d.designatedOn}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {o.designations.map((d) => (
-                      <tr key={d.id}>
-                        <td>{d.authority}</td>
-                        <td>
-                          <Text>{d.reference}</Text>
-                        </td>
-                        <td>{d.designatedOn}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  ))}
+                </Table>
                 {o.internalNotes && (
                   <p>
                     <strong>Internal notes:</strong> <Text>{o.internalNotes}</Text>
@@ -82,9 +69,8 @@ export function Organisations() {
               </li>
             ))}
           </ul>
-          <Pager cursors={cursors} hasNextPage={page.pageInfo.hasNextPage} endCursor={page.pageInfo.endCursor} onChange={setCursors} />
-        </>
-      )}
+        )}
+      </Listing>
     </>
   );
 }

@@ -6,7 +6,7 @@ import { abilities, useMe } from '../session';
 import { useLiveRefetch } from '../live';
 import { countdown, shortId, when, words } from '../format';
 import { useNow } from '../now';
-import { Empty, Loading, PageTitle, Pager, ProblemBox, Status, Text } from '../ui';
+import { Listing, Options, PageTitle, Status, Table, Text, useCursors, type Connection } from '../ui';
 
 export const STATUSES = ['DRAFT', 'SUBMITTED', 'ACKNOWLEDGED', 'INFO_REQUESTED', 'ESCALATED', 'ACTIONED', 'REJECTED', 'REINSTATED', 'WITHDRAWN', 'CLOSED'];
 
@@ -27,11 +27,22 @@ export interface RequestRow {
   organisations: { id: string; name: string }[];
 }
 
-interface Page<T> {
-  totalCount: number;
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-  nodes: T[];
-}
+/** The request's kind and the end of its id, linked to its page. */
+export const RequestLink = ({ request }: { request: Pick<RequestRow, 'id' | 'kind'> }) => (
+  <Link to={`/requests/${request.id}`}>
+    {words(request.kind)} …{shortId(request.id)}
+  </Link>
+);
+
+export const Handles = ({ accounts }: { accounts: RequestRow['accounts'] }) => (
+  <>
+    {accounts.map((a) => (
+      <div key={a.id}>
+        <Text>@{a.handle}</Text> <span className="muted">{words(a.platform)}</span>
+      </div>
+    ))}
+  </>
+);
 
 export function Deadline({ row, now }: { row: Pick<RequestRow, 'deadlineAt' | 'overdue'>; now: number }) {
   if (!row.deadlineAt) return <span className="muted">no clock</span>;
@@ -51,21 +62,20 @@ export function Queue() {
   const [priority, setPriority] = useState('');
   const [overdue, setOverdue] = useState(false);
   const [organisationId, setOrganisationId] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const paging = useCursors();
 
   const statuses = status === 'OPEN' ? ['SUBMITTED', 'ACKNOWLEDGED', 'ESCALATED'] : status ? [status] : undefined;
   const filter = { statuses, priority: priority || undefined, overdue: overdue || undefined, organisationId: organisationId || undefined };
-  const [{ data, fetching, error }, refetch] = useQuery<{ takedownRequests: Page<RequestRow> }>({
+  const [{ data, fetching, error }, refetch] = useQuery<{ takedownRequests: Connection<RequestRow> }>({
     query: REQUESTS,
-    variables: { filter, first: 20, after: cursors[cursors.length - 1] },
+    variables: { filter, first: 20, after: paging.after },
   });
-  const [orgs] = useQuery<{ organisations: Page<{ id: string; name: string }> }>({ query: ORGANISATIONS, variables: {} });
+  const [orgs] = useQuery<{ organisations: Connection<{ id: string; name: string }> }>({ query: ORGANISATIONS, variables: {} });
   useLiveRefetch(() => refetch({ requestPolicy: 'network-only' }));
   const restart = <T,>(set: (v: T) => void) => (value: T) => {
     set(value);
-    setCursors([null]);
+    paging.restart();
   };
-  const page = data?.takedownRequests;
 
   return (
     <>
@@ -76,11 +86,7 @@ export function Queue() {
           <select value={status} onChange={(e) => restart(setStatus)(e.target.value)}>
             <option value="">All</option>
             <option value="OPEN">Awaiting the platform</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {words(s)}
-              </option>
-            ))}
+            <Options values={STATUSES} />
           </select>
         </label>
         <label>
@@ -107,56 +113,31 @@ export function Queue() {
           Overdue only
         </label>
       </form>
-      {error && <ProblemBox error={error} />}
-      {!page && fetching && <Loading what="requests" />}
-      {page && page.nodes.length === 0 && <Empty>No requests match these filters.</Empty>}
-      {page && page.nodes.length > 0 && (
-        <>
-          <p className="muted">{page.totalCount} in all</p>
-          <table>
-            <caption className="visually-hidden">Takedown requests</caption>
-            <thead>
-              <tr>
-                <th scope="col">Request</th>
-                <th scope="col">Status</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Accounts</th>
-                <th scope="col">Organisations</th>
-                <th scope="col">{platform ? 'From' : 'To'}</th>
-                <th scope="col">Deadline</th>
+      <Listing page={data?.takedownRequests} fetching={fetching} error={error} what="requests" empty="No requests match these filters." paging={paging}>
+        {(nodes) => (
+          <Table caption="Takedown requests" columns={['Request', 'Status', 'Priority', 'Accounts', 'Organisations', platform ? 'From' : 'To', 'Deadline']}>
+            {nodes.map((r) => (
+              <tr key={r.id} className={r.overdue ? 'row-overdue' : undefined}>
+                <td>
+                  <RequestLink request={r} />
+                </td>
+                <td>
+                  <Status value={r.status} />
+                </td>
+                <td>{r.priority === 'EMERGENCY' ? <strong className="emergency">Emergency</strong> : 'Standard'}</td>
+                <td>
+                  <Handles accounts={r.accounts} />
+                </td>
+                <td>{r.organisations.map((o) => o.name).join(', ')}</td>
+                <td>{platform ? r.requestedBy.name : r.addressedTo.name}</td>
+                <td>
+                  <Deadline row={r} now={now} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {page.nodes.map((r) => (
-                <tr key={r.id} className={r.overdue ? 'row-overdue' : undefined}>
-                  <td>
-                    <Link to={`/requests/${r.id}`}>
-                      {words(r.kind)} …{shortId(r.id)}
-                    </Link>
-                  </td>
-                  <td>
-                    <Status value={r.status} />
-                  </td>
-                  <td>{r.priority === 'EMERGENCY' ? <strong className="emergency">Emergency</strong> : 'Standard'}</td>
-                  <td>
-                    {r.accounts.map((a) => (
-                      <div key={a.id}>
-                        <Text>@{a.handle}</Text> <span className="muted">{words(a.platform)}</span>
-                      </div>
-                    ))}
-                  </td>
-                  <td>{r.organisations.map((o) => o.name).join(', ')}</td>
-                  <td>{platform ? r.requestedBy.name : r.addressedTo.name}</td>
-                  <td>
-                    <Deadline row={r} now={now} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager cursors={cursors} hasNextPage={page.pageInfo.hasNextPage} endCursor={page.pageInfo.endCursor} onChange={setCursors} />
-        </>
-      )}
+            ))}
+          </Table>
+        )}
+      </Listing>
     </>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { REPORT_FIGURES, reportSeries } from '../queries';
 import { words } from '../format';
-import { Loading, PageTitle, ProblemBox } from '../ui';
+import { Loading, PageTitle, ProblemBox, Table } from '../ui';
 import { PLATFORMS } from './FlagAccount';
 
 const MONTHS = 12;
@@ -138,14 +138,7 @@ export function Report() {
       {f && (
         <section aria-labelledby="outcomes" className="card">
           <h2 id="outcomes">Outcomes</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Outcome</th>
-                <th scope="col">Requests</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table caption="Outcomes" columns={['Outcome', 'Requests']}>
               {f.actionedByAction.map((a) => (
                 <tr key={`a-${a.key}`}>
                   <td>Actioned: {words(a.key)}</td>
@@ -166,8 +159,7 @@ export function Report() {
                 <td>Reinstated</td>
                 <td>{f.reinstated}</td>
               </tr>
-            </tbody>
-          </table>
+          </Table>
         </section>
       )}
     </>

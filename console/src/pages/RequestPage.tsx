@@ -6,18 +6,13 @@ import { useMe } from '../session';
 import { useLiveRefetch } from '../live';
 import { shortId, when, words } from '../format';
 import { useNow } from '../now';
-import { Loading, PageTitle, ProblemBox, Status, Text } from '../ui';
+import { Loading, Options, PageTitle, Parties, ProblemBox, Status, Table, Text, Timeline, type TimelineEntry } from '../ui';
 import { Deadline, type RequestRow } from './Queue';
 
-interface HistoryEntry {
-  id: string;
+interface HistoryEntry extends TimelineEntry {
   sequence: number;
-  at: string;
-  fromStatus: string | null;
-  toStatus: string;
   reasonCode: string | null;
   action: string | null;
-  note: string | null;
   noteClassification: string;
   actor: { sub: string | null; partner: { slug: string; name: string } };
 }
@@ -82,18 +77,7 @@ export function RequestPage() {
         <dd data-testid="request-status">{words(r.status)}</dd>
         <dt>Priority</dt>
         <dd>{words(r.priority)}</dd>
-        <dt>From</dt>
-        <dd>{r.requestedBy.name}</dd>
-        <dt>To</dt>
-        <dd>
-          {r.addressedTo.name} ({words(r.platform)})
-        </dd>
-        <dt>Legal basis</dt>
-        <dd>
-          <Text>
-            {r.legalBasis.instrument} {r.legalBasis.section}
-          </Text>
-        </dd>
+        <Parties request={r} />
         <dt>Submitted</dt>
         <dd>{when(r.submittedAt)}</dd>
         <dt>Deadline</dt>
@@ -167,55 +151,36 @@ export function RequestPage() {
         {r.evidence.length === 0 ? (
           <p className="empty">No evidence shared with you.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Item</th>
-                <th scope="col">Classification</th>
-                <th scope="col">Captured</th>
-                <th scope="col">SHA-256</th>
+          <Table caption="Evidence" columns={['Item', 'Classification', 'Captured', 'SHA-256']}>
+            {r.evidence.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <Text>{e.description ?? 'Evidence'}</Text>
+                  {e.url && (
+                    <div className="muted">
+                      <Text>{e.url}</Text>
+                    </div>
+                  )}
+                </td>
+                <td>{words(e.classification)}</td>
+                <td>{when(e.capturedAt)}</td>
+                <td className="mono">{e.sha256 ? `${e.sha256.slice(0, 16)}…` : '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {r.evidence.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <Text>{e.description ?? 'Evidence'}</Text>
-                    {e.url && (
-                      <div className="muted">
-                        <Text>{e.url}</Text>
-                      </div>
-                    )}
-                  </td>
-                  <td>{words(e.classification)}</td>
-                  <td>{when(e.capturedAt)}</td>
-                  <td className="mono">{e.sha256 ? `${e.sha256.slice(0, 16)}…` : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </section>
 
-      <section aria-labelledby="history">
-        <h2 id="history">History</h2>
-        <ol className="timeline">
-          {r.history.map((h) => (
-            <li key={h.id}>
-              <time dateTime={h.at}>{when(h.at)}</time>{' '}
-              <strong>{h.fromStatus ? `${words(h.fromStatus)} → ${words(h.toStatus)}` : 'Drafted'}</strong> by {h.actor.partner.name}
-              {h.actor.sub && ` (${h.actor.sub})`}
-              {h.reasonCode && <span> · reason: {words(h.reasonCode)}</span>}
-              {h.action && <span> · action: {words(h.action)}</span>}
-              {h.note && (
-                <p className="note">
-                  <Text>{h.note}</Text> <span className="muted">({words(h.noteClassification)})</span>
-                </p>
-              )}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <Timeline
+        entries={r.history}
+        detail={(h) => (
+          <>
+            {h.reasonCode && <span> · reason: {words(h.reasonCode)}</span>}
+            {h.action && <span> · action: {words(h.action)}</span>}
+            {h.note && <span className="muted"> · {words(h.noteClassification)} note</span>}
+          </>
+        )}
+      />
     </>
   );
 }
@@ -291,11 +256,7 @@ function Actions({ request, onChanged }: { request: FullRequest; onChanged(): vo
             <label>
               Reason
               <select value={reasonCode} onChange={(e) => setReasonCode(e.target.value)} required>
-                {REASONS[chosen].map((code) => (
-                  <option key={code} value={code}>
-                    {words(code)}
-                  </option>
-                ))}
+                <Options values={REASONS[chosen]} />
               </select>
             </label>
           )}
@@ -303,11 +264,7 @@ function Actions({ request, onChanged }: { request: FullRequest; onChanged(): vo
             <label>
               Action taken
               <select value={action} onChange={(e) => setAction(e.target.value)} required>
-                {ACTIONS.map((code) => (
-                  <option key={code} value={code}>
-                    {words(code)}
-                  </option>
-                ))}
+                <Options values={ACTIONS} />
               </select>
             </label>
           )}
