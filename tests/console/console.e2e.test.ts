@@ -123,10 +123,10 @@ describe('the PAX console in a browser', () => {
     expect(await who.innerText()).toMatch(/x-reviewer[\s\S]*\(Platform\)[\s\S]*Platform reviewer/);
     // The token is in this tab's sessionStorage only: never in a URL, never in localStorage.
     expect(page.url()).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
-    expect(await page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage) }))).toEqual({ local: 0, session: ['pax.token'] });
+    expect(await page.evaluate('({ local: localStorage.length, session: Object.keys(sessionStorage) })')).toEqual({ local: 0, session: ['pax.token'] });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Your PAX token').waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -157,7 +157,7 @@ describe('the PAX console in a browser', () => {
     await signIn(agency.page, base, cw.supervisor, 'pta-supervisor');
     await agency.page.goto(`${base}/requests/${seeded.submitted}`);
     await agency.page.getByTestId('request-status').getByText('Submitted').waitFor();
-    await agency.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await agency.page.evaluate('window.notReloaded = true');
 
     const platform = await openContext(browser);
     await signIn(platform.page, base, cw.xReviewer, 'x-reviewer');
@@ -181,7 +181,7 @@ describe('the PAX console in a browser', () => {
 
     await agency.page.getByTestId('request-status').getByText('Actioned').waitFor();
     await agency.page.getByRole('status').getByText(/is now Actioned/).waitFor();
-    expect(await agency.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await agency.page.evaluate('window.notReloaded')).toBe(true);
     expect(await agency.page.getByRole('listitem').filter({ hasText: 'Suspended under our violent organisations policy.' }).count()).toBe(1);
     await screenshot(agency.page, 'request-live-update');
     expect([...agency.problems, ...platform.problems]).toEqual([]);
