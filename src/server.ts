@@ -21,6 +21,7 @@ import { requestSummary } from './observability/logger';
 import { httpStatusPlugin } from './http/status';
 import { jsonErrorHandler, jsonNotFound } from './http/errors';
 import { metricsHandler, startMetricsServer } from './http/metrics';
+import { consoleRouter } from './http/console';
 
 export interface PaxServer {
   httpServer: http.Server;
@@ -216,6 +217,8 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
       },
     }),
   );
+  // The web console at `/`: a client of /graphql, like any other.
+  app.use(consoleRouter(config));
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(log));
 

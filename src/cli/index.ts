@@ -13,7 +13,7 @@ import { buildPaxSchema, printPaxSchema } from '../schema';
 import { createInMemoryEventBus } from '../events/event-bus';
 import { startServer } from '../server';
 import { closeServices, openServices } from '../services';
-import { DEMO_IDENTITIES, isEmpty, seedDemo } from './demo-seed';
+import { demoPersonas, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { screenFiles } from './screen';
 import { Presets, SingleBar } from 'cli-progress';
@@ -70,11 +70,11 @@ program
     }
     const server = await startServer(services, await buildPaxSchema(services.events), Number(options.port ?? config.port));
     say(`PAX is serving ${server.url} (WebSocket subscriptions on the same path) on ${config.databaseUrl.split('?')[0]}`);
-    if (!config.production && config.jwt.secret) {
+    say(`The console is at ${server.url.replace(/graphql$/, '')}`);
+    const personas = demoPersonas(config);
+    if (personas.length) {
       say('\nDemo tokens (valid 12h; mint more with `npm run pax -- token --help`):');
-      for (const id of DEMO_IDENTITIES) {
-        say(`  ${id.label} (${id.partner}/${id.sub}):\n    ${signDevToken(config.jwt, { ...id, roles: [...id.roles], ttl: '12h' })}`);
-      }
+      for (const p of personas) say(`  ${p.label} (${p.partner}/${p.sub}):\n    ${p.token}`);
     }
     let stopping = false;
     const stop = async (signal: string) => {

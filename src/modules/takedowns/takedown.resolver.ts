@@ -24,6 +24,8 @@ import { EvidenceItem } from '../evidence/evidence.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PartnerView } from '../partners/partner.types';
 import { StatusHistoryEntry, TakedownRequest } from './takedown.entity';
+import { TakedownStatus } from './takedown.enums';
+import { allowedTransitions } from './state-machine';
 import {
   CreateTakedownRequestInput,
   LegalBasis,
@@ -95,6 +97,13 @@ export class TakedownResolver {
   })
   takedownOverdue(@Root() notice: TakedownOverdueNotice): TakedownOverdueNotice {
     return notice;
+  }
+
+  @FieldResolver(() => [TakedownStatus], {
+    description: 'The statuses you may move this request to now, for your partner and roles (the four-eyes rule included); the reason, action or note each needs is still checked by updateTakedownStatus.',
+  })
+  allowedTransitions(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext): TakedownStatus[] {
+    return allowedTransitions(request, principalOf(ctx));
   }
 
   @FieldResolver(() => LegalBasis)
