@@ -99,7 +99,7 @@ export function Report() {
                   <XAxis dataKey="month" />
                   <YAxis allowDecimals={false} />
                   <Tooltip />
-                  <Bar dataKey="requests" name="Requests" fill="#1f5f99" />
+                  <Bar isAnimationActive={false} dataKey="requests" name="Requests" fill="#1f5f99" />
                 </BarChart>
               </ResponsiveContainer>
             </div>
@@ -126,8 +126,8 @@ export function Report() {
                   <YAxis tickFormatter={(v: number) => hours(v)} width={70} />
                   <Tooltip formatter={(v) => hours(Number(v))} />
                   <Legend />
-                  <Bar dataKey="medianHoursToAction" name="Median hours" fill="#1f5f99" />
-                  <Bar dataKey="p90HoursToAction" name="90th percentile hours" fill="#b8860b" />
+                  <Bar isAnimationActive={false} dataKey="medianHoursToAction" name="Median hours" fill="#1f5f99" />
+                  <Bar isAnimationActive={false} dataKey="p90HoursToAction" name="90th percentile hours" fill="#b8860b" />
                 </BarChart>
               </ResponsiveContainer>
             </div>
