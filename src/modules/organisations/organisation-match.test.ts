@@ -1,7 +1,7 @@
 import { crossScriptNameKey, exactNameKey, hasName, OrganisationMatcher } from './organisation-match';
 
 const ttp = { id: 'ttp', name: 'Tehrik-i-Taliban Pakistan', aliases: ['TTP'] };
-const bla = { id: 'bla', name: 'Balochistan Liberation Army', aliases: [] };
+const bla = { id: 'bla', name: 'Balochistan Liberation Army', aliases: [] as string[] };
 const let_ = { id: 'let', name: 'Lashkar-e-Tayyiba', aliases: ['Jamaat-ud-Dawa'] };
 
 describe('organisation names', () => {
