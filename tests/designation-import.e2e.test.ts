@@ -111,6 +111,29 @@ describe('designation import from the published lists', () => {
     expect(await tables()).toBe(before);
   });
 
+  it('reports an entry whose names fit two organisations as unresolved and imports nothing for it', async () => {
+    for (const name of ['Lashkar-e-Jhangvi', 'Sipah-e-Sahaba Pakistan']) {
+      await t.cw.ok(t.cw.analyst, DESIGNATE, { input: { name, designations: [{ authority: 'OTHER', reference: `hand ${name}`, designatedOn: '2001-08-14' }] } });
+    }
+    const csv = [
+      'type,authority,list,reference,name,aliases,designated_on',
+      'entity,PK,NACTA First Schedule,NACTA-FS-9,Lashkar e Jhangvi,SSP|Sipah e Sahaba Pakistan,2001-08-14',
+      'entity,PK,NACTA First Schedule,NACTA-FS-10,Hizb-ut-Tahrir,,2003-11-15',
+    ].join('\n');
+    const before = await tables();
+    const result = await imported('CSV', csv);
+    expect(result.unresolved).toEqual([{
+      reference: 'NACTA-FS-9', name: 'Lashkar e Jhangvi', line: 2,
+      candidates: expect.arrayContaining([expect.objectContaining({ name: 'Lashkar-e-Jhangvi' }), expect.objectContaining({ name: 'Sipah-e-Sahaba Pakistan' })]),
+    }]);
+    expect(result.newDesignations.map((d: { reference: string }) => d.reference)).toEqual(['NACTA-FS-10']);
+    expect(result.aliasesAdded).toEqual([]);
+    const designations = await t.exchange.services.db.query(`SELECT reference FROM designations WHERE reference LIKE 'NACTA-FS-%' ORDER BY reference`);
+    expect(designations.map((d: { reference: string }) => d.reference)).toEqual(['NACTA-FS-10']);
+    expect(await tables()).not.toBe(before);
+    expect((await imported('CSV', csv)).unresolved).toHaveLength(1);
+  });
+
   describe('a de-listing', () => {
     let juaId: string;
     let submitted: { id: string; version: number };
