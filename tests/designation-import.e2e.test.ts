@@ -14,7 +14,7 @@ const IMPORT = `mutation($input: ImportDesignationsInput!) { importDesignations(
   changedDesignations { reference designatedOn organisationId organisationName matchedBy changes }
   aliasesAdded { organisationId organisationName aliases }
   delistings { reference delistedOn organisationId organisationName organisationStillDesignated }
-  unresolved { reference name line candidates { id name } } } }`;
+  unresolved { reference name line reason candidates { id name } } } }`;
 
 const ORGANISATION = `query($id: ID!) { organisation(id: $id) { id name aliases designated delistedAt designations { authority reference designatedOn list delistedOn active } } }`;
 const REQUEST = `query($id: ID!) { takedownRequest(id: $id) { id status version needsReview reviewFlags { reason raisedAt } } }`;
@@ -119,19 +119,23 @@ describe('designation import from the published lists', () => {
       'type,authority,list,reference,name,aliases,designated_on',
       'entity,PK,NACTA First Schedule,NACTA-FS-9,Lashkar e Jhangvi,SSP|Sipah e Sahaba Pakistan,2001-08-14',
       'entity,PK,NACTA First Schedule,NACTA-FS-10,Hizb-ut-Tahrir,,2003-11-15',
+      'entity,PK,NACTA First Schedule,NACTA-FS-11,Hizb ut Tahrir,,2003-11-15',
     ].join('\n');
     const before = await tables();
     const result = await imported('CSV', csv);
-    expect(result.unresolved).toEqual([{
-      reference: 'NACTA-FS-9', name: 'Lashkar e Jhangvi', line: 2,
-      candidates: expect.arrayContaining([expect.objectContaining({ name: 'Lashkar-e-Jhangvi' }), expect.objectContaining({ name: 'Sipah-e-Sahaba Pakistan' })]),
-    }]);
+    expect(result.unresolved).toEqual([
+      {
+        reference: 'NACTA-FS-9', name: 'Lashkar e Jhangvi', line: 2, reason: 'its names fit several organisations',
+        candidates: expect.arrayContaining([expect.objectContaining({ name: 'Lashkar-e-Jhangvi' }), expect.objectContaining({ name: 'Sipah-e-Sahaba Pakistan' })]),
+      },
+      { reference: 'NACTA-FS-11', name: 'Hizb ut Tahrir', line: 4, reason: 'its names fit Hizb-ut-Tahrir, which already carries NACTA-FS-10 of this list', candidates: [{ id: expect.any(String), name: 'Hizb-ut-Tahrir' }] },
+    ]);
     expect(result.newDesignations.map((d: { reference: string }) => d.reference)).toEqual(['NACTA-FS-10']);
     expect(result.aliasesAdded).toEqual([]);
     const designations = await t.exchange.services.db.query(`SELECT reference FROM designations WHERE reference LIKE 'NACTA-FS-%' ORDER BY reference`);
     expect(designations.map((d: { reference: string }) => d.reference)).toEqual(['NACTA-FS-10']);
     expect(await tables()).not.toBe(before);
-    expect((await imported('CSV', csv)).unresolved).toHaveLength(1);
+    expect((await imported('CSV', csv)).unresolved).toHaveLength(2);
   });
 
   describe('a de-listing', () => {
@@ -181,11 +185,17 @@ describe('designation import from the published lists', () => {
       await Promise.all(live.map((s) => s.close()));
     });
 
-    it('hides a flagged request from a platform it is not addressed to, like a missing one', async () => {
-      const hidden = await t.exchange.gql(t.cw.metaReviewer, REQUEST, { id: submitted.id });
-      const missing = await t.exchange.gql(t.cw.metaReviewer, REQUEST, { id: '01938a5e-0000-7000-8000-000000000000' });
-      expect(errorCode(hidden)).toBe('NOT_FOUND');
-      expect(hidden.errors?.[0].message.replace(submitted.id, 'ID')).toBe(missing.errors?.[0].message.replace('01938a5e-0000-7000-8000-000000000000', 'ID'));
+    it('hides a flagged request, flags and all, from whoever may not see it, like a missing one', async () => {
+      const absent = '01938a5e-0000-7000-8000-000000000000';
+      for (const [token, request] of [[t.cw.metaReviewer, submitted], [t.cw.moiAnalyst, draft], [t.cw.xReviewer, draft]] as const) {
+        const hidden = await t.exchange.gql(token, REQUEST, { id: request.id });
+        const missing = await t.exchange.gql(token, REQUEST, { id: absent });
+        expect(errorCode(hidden)).toBe('NOT_FOUND');
+        expect(hidden.errors?.[0].message.replace(request.id, 'ID')).toBe(missing.errors?.[0].message.replace(absent, 'ID'));
+      }
+      const queue = (await t.cw.ok(t.cw.metaReviewer, `{ takedownRequests { totalCount nodes { id reviewFlags { reason } } } }`)).takedownRequests;
+      expect(queue.nodes.map((r: { id: string }) => r.id)).not.toContain(submitted.id);
+      expect((await t.cw.ok(t.cw.moiAnalyst, REQUEST, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: true, reviewFlags: [{ reason: expect.stringContaining('de-listed by UN') }] });
     });
 
     it('is idempotent, and a re-listing designates the organisation again', async () => {

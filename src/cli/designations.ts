@@ -16,6 +16,6 @@ export function importResultText(result: DesignationImportResult): string {
     ...section('Changed designations', result.changedDesignations.map((d) => `${d.reference}  ${d.organisationName}: ${d.changes.join('; ')}`)),
     ...section('Aliases added', result.aliasesAdded.map((a) => `${a.organisationName}: ${a.aliases.join(' | ')}`)),
     ...section('De-listings', result.delistings.map((d) => `${d.reference}  ${d.delistedOn}  ${d.organisationName}${d.organisationStillDesignated ? '' : '  (no active designation left: marked, open requests flagged for review)'}`)),
-    ...section('Unresolved, fits several organisations', result.unresolved.map((u) => `${u.reference}  ${u.name}${u.line ? ` (line ${u.line})` : ''}: ${u.candidates.map((c) => c.name).join(' | ')}`)),
+    ...section('Unresolved', result.unresolved.map((u) => `${u.reference}  ${u.name}${u.line ? ` (line ${u.line})` : ''}: ${u.reason}`)),
   ].join('\n') + '\n';
 }

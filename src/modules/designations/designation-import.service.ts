@@ -99,6 +99,9 @@ export class DesignationImportService {
       delistings: [], unresolved: [], undesignated: [], redesignated: [],
     };
     const gaining = new Set<string>();
+    // A list's entries are distinct organisations: one that already carries another entry of this
+    // list is not matched again by name.
+    const carriedBy = new Map(designations.filter((d) => d.list === list.list).map((d) => [d.organisationId, d.reference]));
     for (const [index, entity] of list.entities.entries()) {
       if (index % 100 === 0) progress('matching', index, list.entities.length);
       checkLengths(list, entity);
@@ -115,8 +118,15 @@ export class DesignationImportService {
         }
       } else {
         const match = matcher.match([entity.name, ...strongAliases]);
+        const unresolved = (reason: string, candidates: PlannedOrganisation[]) =>
+          plan.unresolved.push({ reference: entity.reference, name: entity.name, line: entity.line, reason, candidates: candidates.map(({ id, name }) => ({ id, name })) });
         if (match.kind === 'AMBIGUOUS') {
-          plan.unresolved.push({ reference: entity.reference, name: entity.name, line: entity.line, candidates: match.candidates.map(({ id, name }) => ({ id, name })) });
+          unresolved('its names fit several organisations', match.candidates);
+          continue;
+        }
+        const claimed = match.kind === 'MATCHED' ? carriedBy.get(match.organisation.id) : undefined;
+        if (match.kind === 'MATCHED' && claimed) {
+          unresolved(`its names fit ${match.organisation.name}, which already carries ${claimed} of this list`, [match.organisation]);
           continue;
         }
         if (match.kind === 'MATCHED') {
@@ -129,6 +139,7 @@ export class DesignationImportService {
         plan.inserts.push({ id: newId(), organisationId: organisation.id, authority: list.authority, reference: entity.reference, designatedOn, list: list.list, delistedOn: null } as Designation);
         plan.newDesignations.push(change(entity, organisation, match.kind === 'MATCHED' ? MatchedBy[match.by] : MatchedBy.NEW_ORGANISATION, designatedOn, []));
         gaining.add(organisation.id);
+        carriedBy.set(organisation.id, entity.reference);
       }
       // The list's own name for an organisation PAX knows by another name is one more alias.
       for (const alias of [entity.name, ...strongAliases]) {

@@ -110,13 +110,18 @@ export class MatchCandidate {
   name: string;
 }
 
-@ObjectType({ description: 'A listed entry whose names fit more than one organisation. Nothing is imported for it until the names are told apart (e.g. an alias added to the right organisation by hand).' })
+@ObjectType({
+  description: 'A listed entry PAX will not match on its own: its names fit several organisations, or one that already carries another entry of the same list. Nothing is imported for it until the names are told apart (e.g. an alias added to the right organisation, or the entry designated by hand).',
+})
 export class UnresolvedListing {
   @Field()
   reference: string;
 
   @Field()
   name: string;
+
+  @Field()
+  reason: string;
 
   @Field(() => Int, { nullable: true })
   line: number | null;
