@@ -236,7 +236,6 @@ export class DesignationImportService {
       delistings: plan.delistings.map(({ designation, organisation, stillDesignated }) => ({
         reference: designation.reference, delistedOn: plan.delistedOn, organisationId: organisation.id, organisationName: organisation.name, organisationStillDesignated: stillDesignated,
       })),
-      unresolved: plan.unresolved,
     };
     return {
       source,
@@ -244,11 +243,13 @@ export class DesignationImportService {
       authority: plan.list.authority,
       publishedOn: plan.list.publishedOn,
       dryRun,
+      // Unresolved entries change nothing; they are listed on every import until told apart.
       empty: Object.values(diff).every((items) => items.length === 0),
       entitiesRead: plan.list.entities.length,
       individualsSkipped: plan.list.individualsSkipped,
       otherSkipped: plan.list.otherSkipped,
       ...diff,
+      unresolved: plan.unresolved,
     };
   }
 }

@@ -147,7 +147,7 @@ export class DesignationImportResult {
   @Field()
   dryRun: boolean;
 
-  @Field({ description: 'True when nothing changes.' })
+  @Field({ description: 'True when nothing changes (unresolved entries change nothing).' })
   empty: boolean;
 
   @Field(() => Int, { description: 'Entities (organisations) the list carries.' })
