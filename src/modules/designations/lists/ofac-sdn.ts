@@ -1,14 +1,8 @@
 import { Authority } from '../../../common/enums';
-import { distinctAliases, isoDate, SanctionsList } from './sanctions-list';
+import { distinctAliases, SanctionsList, slashedDate } from './sanctions-list';
 import { childrenOf, readXml, textOf, XmlElement } from './xml';
 
 export const OFAC_SDN_LIST = 'OFAC Specially Designated Nationals List';
-
-/** MM/DD/YYYY, as the SDN list writes its publication date. */
-function usDate(value: string | null): string | null {
-  const parts = value?.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
-  return parts ? isoDate(`${parts[3]}-${parts[1].padStart(2, '0')}-${parts[2].padStart(2, '0')}`) : null;
-}
 
 const fullName = (element: XmlElement) => [textOf(element.firstName), textOf(element.lastName)].filter(Boolean).join(' ');
 
@@ -45,7 +39,7 @@ export function parseOfacSdn(text: string): SanctionsList {
   return {
     authority: Authority.US,
     list: OFAC_SDN_LIST,
-    publishedOn: usDate(textOf(published?.Publish_Date)),
+    publishedOn: slashedDate(textOf(published?.Publish_Date), 'MDY'),
     entities,
     individualsSkipped: counts.Individual,
     otherSkipped: counts.Vessel + counts.Aircraft,

@@ -55,6 +55,14 @@ export function isoDate(value: string | null | undefined): string | null {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day ? day : null;
 }
 
+/** A date written with slashes, day first (the UK) or month first (OFAC); null when a part is missing or a placeholder. */
+export function slashedDate(value: string | null, order: 'DMY' | 'MDY'): string | null {
+  const parts = value?.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
+  if (!parts) return null;
+  const [day, month] = order === 'DMY' ? [parts[1], parts[2]] : [parts[2], parts[1]];
+  return isoDate(`${parts[3]}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`);
+}
+
 /** Aliases without repeats of the name or of each other; a strong spelling wins over a weak one. */
 export function distinctAliases(name: string, aliases: ListedAlias[]): ListedAlias[] {
   const byName = new Map<string, ListedAlias>();

@@ -1,14 +1,11 @@
 import { Authority } from '../../../common/enums';
-import { distinctAliases, isoDate, ListedAlias, SanctionsList } from './sanctions-list';
+import { distinctAliases, isoDate, ListedAlias, SanctionsList, slashedDate } from './sanctions-list';
 import { childrenOf, readXml, textOf, XmlElement } from './xml';
 
 export const UK_LIST = 'UK Sanctions List';
 
-/** DD/MM/YYYY; the list writes unknown parts as "dd" or "mm", which leaves the date unknown. */
-function ukDate(value: string | null): string | null {
-  const parts = value?.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
-  return parts ? isoDate(`${parts[3]}-${parts[2].padStart(2, '0')}-${parts[1].padStart(2, '0')}`) : isoDate(value);
-}
+/** DD/MM/YYYY (unknown parts written "dd" or "mm" leave the date unknown), or ISO 8601. */
+const ukDate = (value: string | null) => slashedDate(value, 'DMY') ?? isoDate(value);
 
 const nameOf = (element: XmlElement) =>
   ['Name1', 'Name2', 'Name3', 'Name4', 'Name5', 'Name6'].map((part) => textOf(element[part])).filter(Boolean).join(' ');
