@@ -27,6 +27,7 @@ import { TransparencyReports } from './modules/reports/transparency.service';
 import { TaskPool } from './workers/task-pool';
 import { WebhookService } from './modules/webhooks/webhook.service';
 import { WebhookDispatcher } from './modules/webhooks/dispatcher';
+import { DesignationImportService } from './modules/designations/designation-import.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -41,6 +42,7 @@ export interface Services {
   tokens: TokenVerifier;
   partners: PartnerDirectory;
   organisations: OrganisationService;
+  designationImports: DesignationImportService;
   accounts: AccountService;
   takedowns: TakedownService;
   mirrors: MirrorService;
@@ -117,6 +119,7 @@ export async function openServices(
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
     organisations: new OrganisationService(db),
+    designationImports: new DesignationImportService(db, events, clock),
     accounts,
     takedowns,
     mirrors,

@@ -243,6 +243,7 @@ describe('fuzzing every mutation', () => {
     designateOrganisation: ['analyst'],
     extendPreservation: ['supervisor'],
     flagAccount: ['analyst', 'moiAnalyst'],
+    importDesignations: ['system', 'supervisor'],
     openDisclosure: ['reader', 'xReviewer'],
     reviewMirrorAlert: ['analyst', 'moiSupervisor'],
     screenAccount: ['xSystem', 'xReviewer'],

@@ -12,7 +12,7 @@ import { PartnerKind, Platform } from '../common/enums';
 import { buildPaxSchema, printPaxSchema } from '../schema';
 import { createInMemoryEventBus } from '../events/event-bus';
 import { startServer } from '../server';
-import { closeServices, openServices } from '../services';
+import { closeServices, createContext, openServices } from '../services';
 import { demoPersonas, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { screenFiles } from './screen';
@@ -20,6 +20,10 @@ import { Presets, SingleBar } from 'cli-progress';
 import { generateMasterKey } from '../modules/disclosures/sealing';
 import { rewrapSealedKeys } from '../modules/disclosures/rewrap';
 import { reportToCsv } from '../modules/reports/report-format';
+import { DesignationSource } from '../modules/designations/lists/sanctions-list';
+import { importResultText } from './designations';
+import { principalFromPartner } from '../auth/principal';
+import { PaxError } from '../common/errors';
 
 /** A command's result: the only thing on stdout, so that `pax report > report.json` parses. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -207,6 +211,51 @@ keys
     });
     const current = loadConfig().keyring.currentKeyId;
     say(`${rewrapped} data keys now wrapped by "${current}"; keys other than "${current}" can leave PAX_MASTER_KEYS`);
+  });
+
+const designations = program.command('designations').description('designations from the official sanctions lists');
+designations
+  .command('import')
+  .description('import a whole published list in one transaction and print the diff: new organisations, new and changed designations, aliases added, de-listings')
+  .argument('<file>', 'the list as published (XML), or a PAX designations CSV')
+  .requiredOption('--source <source>', 'un, ofac, uk, eu or csv', (v) => listOf(Object.values(DesignationSource), 'source')(v.toUpperCase())[0])
+  .option('--dry-run', 'print what would change and write nothing')
+  .option('--agency <slug>', 'the agency the import is made for: the audit log names it, and it creates the new organisations (required unless --dry-run)')
+  .option('--format <format>', 'json or text', 'json')
+  .action(async (file: string, options: { source: DesignationSource; dryRun?: boolean; agency?: string; format: string }) => {
+    if (!['json', 'text'].includes(options.format)) throw new InvalidArgumentError('--format is json or text');
+    if (!options.agency && !options.dryRun) throw new ConfigError('name the agency the import is made for with --agency <slug> (or look first with --dry-run)');
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    const result = await withServices(async (services) => {
+      const agency = options.agency ? await services.partners.findActiveBySlug(options.agency) : null;
+      if (options.agency && agency?.kind !== PartnerKind.AGENCY) throw new ConfigError(`${options.agency} is not an active agency partner; see \`pax partner add\``);
+      const principal = agency && principalFromPartner(agency, 'pax-cli', [Role.AGENCY_SYSTEM], Number.MAX_SAFE_INTEGER);
+      const ctx = createContext(services, principal, `cli:designations-import:${Date.now()}`, false);
+      const bar = new SingleBar({ format: '{phase} {bar} {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+      let phase = '';
+      const progress = (next: string, done: number, total: number) => {
+        if (next !== phase) {
+          if (phase) bar.stop();
+          phase = next;
+          bar.start(total, done, { phase });
+        } else bar.update(done);
+      };
+      const run = () => services.designationImports.import(ctx, { source: options.source, content, dryRun: options.dryRun }, progress);
+      try {
+        return principal ? await services.audit.around({ principal, requestId: ctx.requestId }, 'cli designations import', run) : await run();
+      } catch (error) {
+        // A refused file already says what is wrong and where; a stack trace would add nothing.
+        throw error instanceof PaxError ? new ConfigError(error.message) : error;
+      } finally {
+        if (phase) bar.stop();
+      }
+    });
+    process.stdout.write(options.format === 'text' ? importResultText(result) : `${JSON.stringify(result, null, 2)}\n`);
   });
 
 program
