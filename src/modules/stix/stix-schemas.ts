@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+/** Where OASIS's STIX 2.1 JSON schemas are kept: `schemas/stix2.1` at the repository root. */
+function schemaRoot(): string {
+  // Walks up, because the compiled module sits one level deeper (dist/src/…) than its source.
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'schemas', 'stix2.1');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`schemas/stix2.1 not found above ${__dirname}`);
+  }
+}
+
+/** Files under common/ that define an object type of their own. */
+const TYPED_COMMON = ['marking-definition.json', 'extension-definition.json', 'language-content.json'];
+
+const BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
+
+export interface StixValidation {
+  valid: boolean;
+  /** Readable problems, each naming the JSON path inside the object. */
+  problems: string[];
+}
+
+/**
+ * The OASIS schemas, compiled once. Objects are checked against their own type's schema where
+ * OASIS has one, and against the common core otherwise (custom types, such as PAX's takedown
+ * request, are allowed by STIX and only the core can be checked for them).
+ */
+export class StixSchemas {
+  private readonly ajv: Ajv2020;
+  private readonly byType = new Map<string, ValidateFunction>();
+
+  private constructor() {
+    // The OASIS files are written for non-strict validators: keywords beside `$ref`, and patterns
+    // such as `\-` that are valid only without the regular expressions' unicode flag.
+    this.ajv = new Ajv2020({ strict: false, unicodeRegExp: false });
+    addFormats(this.ajv);
+    // domain-name's value: ajv-formats has no IDN check, and PAX never reads domain names.
+    this.ajv.addFormat('idn-hostname', true);
+    const root = schemaRoot();
+    const typed: [string, string][] = [];
+    for (const folder of ['common', 'sdos', 'sros', 'observables']) {
+      for (const file of fs.readdirSync(path.join(root, folder)).filter((f) => f.endsWith('.json'))) {
+        const schema = JSON.parse(fs.readFileSync(path.join(root, folder, file), 'utf8')) as { $id: string };
+        this.ajv.addSchema(schema);
+        if (folder !== 'common' || TYPED_COMMON.includes(file)) typed.push([file.replace(/\.json$/, ''), schema.$id]);
+      }
+    }
+    // Compiled only once every file is known, since they refer to each other.
+    for (const [type, id] of typed) this.byType.set(type, this.ajv.getSchema(id)!);
+  }
+
+  private static instance: StixSchemas | undefined;
+
+  static get(): StixSchemas {
+    return (StixSchemas.instance ??= new StixSchemas());
+  }
+
+  private check(validate: ValidateFunction, value: unknown): StixValidation {
+    const valid = validate(value) as boolean;
+    return { valid, problems: valid ? [] : describe(validate.errors ?? []) };
+  }
+
+  /** A whole bundle, against OASIS's bundle schema. */
+  bundle(value: unknown): StixValidation {
+    return this.check(this.ajv.getSchema(`${BASE}common/bundle.json`)!, value);
+  }
+
+  /** One object, against its type's schema (or the core for a type OASIS does not define). */
+  object(value: { type?: unknown; id?: unknown }): StixValidation {
+    const own = typeof value.type === 'string' ? this.byType.get(value.type) : undefined;
+    const core = this.ajv.getSchema(`${BASE}common/core.json`)!;
+    return this.check(own ?? core, value);
+  }
+}
+
+const describe = (errors: ErrorObject[]) =>
+  errors.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`);
