@@ -21,6 +21,7 @@ import { requestSummary } from './observability/logger';
 import { httpStatusPlugin } from './http/status';
 import { jsonErrorHandler, jsonNotFound } from './http/errors';
 import { metricsHandler, startMetricsServer } from './http/metrics';
+import { taxiiRoutes } from './http/taxii';
 
 export interface PaxServer {
   httpServer: http.Server;
@@ -216,6 +217,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
       },
     }),
   );
+  app.use(taxiiRoutes(services, (authorization) => authenticate(authorization, 'taxii')));
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(log));
 

@@ -27,6 +27,8 @@ import { TransparencyReports } from './modules/reports/transparency.service';
 import { TaskPool } from './workers/task-pool';
 import { WebhookService } from './modules/webhooks/webhook.service';
 import { WebhookDispatcher } from './modules/webhooks/dispatcher';
+import { StixExporter } from './modules/stix/stix-export';
+import { StixImportService } from './modules/stix/stix-import.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -55,6 +57,9 @@ export interface Services {
   webhooks: WebhookService;
   /** Sends the webhook outbox; `pax serve` starts it unless PAX_WEBHOOK_WORKER=false. */
   webhookDispatcher: WebhookDispatcher;
+  /** STIX 2.1 export (GraphQL, TAXII, pax export stix) and import proposals. */
+  stix: StixExporter;
+  stixImports: StixImportService;
   anchorTimer?: NodeJS.Timeout;
   clock: Clock;
   sweepTimer: NodeJS.Timeout;
@@ -105,6 +110,7 @@ export async function openServices(
   const anchorTimer = config.auditAnchorSeconds > 0 ? setInterval(() => void anchor(audit, log), config.auditAnchorSeconds * 1000) : undefined;
   anchorTimer?.unref();
   const metrics = new PaxMetrics(db);
+  const organisations = new OrganisationService(db);
   const webhookDispatcher = new WebhookDispatcher(db, config.keyring, partners, metrics, log, config.webhooks, (principal) => createContext(services, principal, `webhook:${principal.sub}`, false), clock);
   const services: Services = {
     config,
@@ -116,7 +122,7 @@ export async function openServices(
     statisticsTimer,
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
-    organisations: new OrganisationService(db),
+    organisations,
     accounts,
     takedowns,
     mirrors,
@@ -132,6 +138,8 @@ export async function openServices(
     sweepTimer,
     webhooks: new WebhookService(db, config.keyring, clock, config.webhooks.transport.allowLoopback),
     webhookDispatcher,
+    stix: new StixExporter(organisations, accounts, takedowns),
+    stixImports: new StixImportService(db, accounts),
   };
   return services;
 }

@@ -7,6 +7,7 @@ import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
+import { StixImportProposal } from '../modules/stix/stix-import.entity';
 import { Partner, PartnerPlatform } from '../modules/partners/partner.entity';
 import {
   StatusHistoryEntry,
@@ -40,4 +41,5 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookEvent,
   WebhookDelivery,
+  StixImportProposal,
 ];

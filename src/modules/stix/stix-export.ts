@@ -1,8 +1,9 @@
 import { v4 as uuidv4 } from 'uuid';
 import { PaxContext, principalOf } from '../../context';
 import { agencyOnly, isAgencyCaseworker, isPlatformCaseworker } from '../../access/policy';
-import { Principal } from '../../auth/principal';
-import { Classification, Distribution } from '../../common/enums';
+import { Principal, principalFromPartner } from '../../auth/principal';
+import { Role } from '../../auth/roles';
+import { Classification, Distribution, PartnerKind } from '../../common/enums';
 import { Connection, MAX_PAGE_SIZE, PageArgs } from '../../common/connection';
 import { Account } from '../accounts/account.entity';
 import { AccountService } from '../accounts/account.service';
@@ -39,6 +40,15 @@ export enum StixCollection {
 /** Organisations are public lists; accounts and requests are casework. */
 export const mayRead = (p: Principal, collection: StixCollection) =>
   collection === StixCollection.ORGANISATIONS || isAgencyCaseworker(p) || isPlatformCaseworker(p);
+
+/**
+ * What `pax export stix --partner` exports as: the partner's system account (AUDITOR for an
+ * oversight body), so the export is what that partner's integration reads over the API.
+ */
+export function partnerPrincipal(partner: PartnerView): Principal {
+  const role = { [PartnerKind.AGENCY]: Role.AGENCY_SYSTEM, [PartnerKind.PLATFORM]: Role.PLATFORM_SYSTEM, [PartnerKind.OVERSIGHT]: Role.AUDITOR }[partner.kind];
+  return principalFromPartner(partner, 'pax-cli', [role], Number.MAX_SAFE_INTEGER);
+}
 
 /** An object and when it became visible to the caller, TAXII's date_added. */
 export interface StixEntry {
@@ -87,41 +97,35 @@ export class StixExporter {
     private readonly takedowns: TakedownService,
   ) {}
 
-  /** The objects of the collections the principal may read, each once. */
-  async entries(ctx: PaxContext, collections: StixCollection[]): Promise<StixEntry[]> {
+  /** The objects of one collection as the principal sees it, each once; nothing if it may not read it. */
+  async entries(ctx: PaxContext, collection: StixCollection): Promise<StixEntry[]> {
     const principal = principalOf(ctx);
-    const out = new Map<string, StixEntry>();
-    const add = (object: StixObject, added: Date) => {
-      const known = out.get(object.id);
-      if (!known || known.added < added) out.set(object.id, { object, added });
-    };
-    const readable = collections.filter((c) => mayRead(principal, c));
-    const markings = new Set<Tlp>();
-    const fixed = new Date(PAX_IDENTITY.created as string);
-    if (readable.length) add(PAX_IDENTITY, fixed);
-    if (readable.includes(StixCollection.ORGANISATIONS)) {
-      markings.add(Tlp.CLEAR);
-      for (const entry of await this.organisationEntries(ctx)) add(entry.object, entry.added);
+    if (!mayRead(principal, collection)) return [];
+    const markings = new Set<Tlp>([Tlp.CLEAR]);
+    const published = new Date(PAX_IDENTITY.created as string);
+    const shared: StixEntry[] = [{ object: PAX_IDENTITY, added: published }];
+    let own: StixEntry[];
+    if (collection === StixCollection.ORGANISATIONS) own = await this.organisationEntries(ctx);
+    else if (collection === StixCollection.ACCOUNTS) own = await this.accountEntries(ctx, principal, markings);
+    else {
+      own = await this.requestEntries(ctx, principal, markings);
+      shared.push({ object: TAKEDOWN_EXTENSION, added: published });
     }
-    if (readable.includes(StixCollection.ACCOUNTS)) {
-      for (const entry of await this.accountEntries(ctx, principal, markings)) add(entry.object, entry.added);
-    }
-    if (readable.includes(StixCollection.TAKEDOWN_REQUESTS)) {
-      const requests = await this.requestEntries(ctx, principal, markings);
-      if (requests.length) {
-        markings.add(Tlp.CLEAR);
-        add(TAKEDOWN_EXTENSION, fixed);
-      }
-      for (const entry of requests) add(entry.object, entry.added);
-    }
-    // Markings come first, as they were published long before anything they mark.
     const definitions = [...markings].map((level) => ({ object: tlpMarking(level), added: new Date(tlpMarking(level).created as string) }));
-    return [...definitions, ...out.values()];
+    return [...definitions, ...shared, ...own];
   }
 
-  /** A bundle of everything the principal may read, for the GraphQL field and `pax export stix`. */
-  async bundle(ctx: PaxContext, collections: StixCollection[] = Object.values(StixCollection)) {
-    return { type: 'bundle', id: `bundle--${uuidv4()}`, objects: (await this.entries(ctx, collections)).map((e) => e.object) };
+  /**
+   * A bundle of everything the principal may read, for the GraphQL field and `pax export stix`;
+   * `progress` hears of each collection done.
+   */
+  async bundle(ctx: PaxContext, collections: StixCollection[] = Object.values(StixCollection), progress?: (done: number, total: number) => void) {
+    const objects = new Map<string, StixObject>();
+    for (const [i, collection] of collections.entries()) {
+      for (const { object } of await this.entries(ctx, collection)) objects.set(object.id, object);
+      progress?.(i + 1, collections.length);
+    }
+    return { type: 'bundle', id: `bundle--${uuidv4()}`, objects: [...objects.values()] };
   }
 
   private async organisationEntries(ctx: PaxContext): Promise<StixEntry[]> {
@@ -297,7 +301,7 @@ function partnerIdentity(partner: PartnerView): StixObject {
     modified: PAX_IDENTITY.created,
     name: partner.name,
     identity_class: 'organization',
-    sectors: [partner.kind === 'AGENCY' ? 'government-national' : 'technology'],
+    sectors: [partner.kind === PartnerKind.AGENCY ? 'government-national' : 'technology'],
     external_references: [{ source_name: 'pax', external_id: partner.slug }],
     object_marking_refs: [tlpRef(Tlp.CLEAR)],
   };

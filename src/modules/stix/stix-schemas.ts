@@ -2,16 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { TAKEDOWN_TYPE } from './stix-model';
 
-/** Where OASIS's STIX 2.1 JSON schemas are kept: `schemas/stix2.1` at the repository root. */
+/** `schemas/` at the repository root: OASIS's STIX 2.1 schemas in stix2.1/, PAX's own in pax/. */
 function schemaRoot(): string {
   // Walks up, because the compiled module sits one level deeper (dist/src/…) than its source.
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'schemas', 'stix2.1');
-    if (fs.existsSync(candidate)) return candidate;
+    const candidate = path.join(dir, 'schemas');
+    if (fs.existsSync(path.join(candidate, 'stix2.1'))) return candidate;
     if (path.dirname(dir) === dir) throw new Error(`schemas/stix2.1 not found above ${__dirname}`);
   }
 }
+
+/** The JSON schema of PAX's takedown-request extension, as published at TAKEDOWN_SCHEMA_PATH. */
+export const takedownSchemaText = (): string => fs.readFileSync(path.join(schemaRoot(), 'pax', `${TAKEDOWN_TYPE}.json`), 'utf8');
 
 /** Files under common/ that define an object type of their own. */
 const TYPED_COMMON = ['marking-definition.json', 'extension-definition.json', 'language-content.json'];
@@ -32,6 +36,7 @@ export interface StixValidation {
 export class StixSchemas {
   private readonly ajv: Ajv2020;
   private readonly byType = new Map<string, ValidateFunction>();
+  private readonly takedown: ValidateFunction;
 
   private constructor() {
     // The OASIS files are written for non-strict validators: keywords beside `$ref`, and patterns
@@ -40,7 +45,7 @@ export class StixSchemas {
     addFormats(this.ajv);
     // domain-name's value: ajv-formats has no IDN check, and PAX never reads domain names.
     this.ajv.addFormat('idn-hostname', true);
-    const root = schemaRoot();
+    const root = path.join(schemaRoot(), 'stix2.1');
     const typed: [string, string][] = [];
     for (const folder of ['common', 'sdos', 'sros', 'observables']) {
       for (const file of fs.readdirSync(path.join(root, folder)).filter((f) => f.endsWith('.json'))) {
@@ -51,6 +56,7 @@ export class StixSchemas {
     }
     // Compiled only once every file is known, since they refer to each other.
     for (const [type, id] of typed) this.byType.set(type, this.ajv.getSchema(id)!);
+    this.takedown = this.ajv.compile(JSON.parse(takedownSchemaText()));
   }
 
   private static instance: StixSchemas | undefined;
@@ -69,11 +75,14 @@ export class StixSchemas {
     return this.check(this.ajv.getSchema(`${BASE}common/bundle.json`)!, value);
   }
 
-  /** One object, against its type's schema (or the core for a type OASIS does not define). */
+  /**
+   * One object, against its type's schema, or the core for a type OASIS does not define; PAX's
+   * takedown request also against the schema its extension publishes.
+   */
   object(value: { type?: unknown; id?: unknown }): StixValidation {
     const own = typeof value.type === 'string' ? this.byType.get(value.type) : undefined;
-    const core = this.ajv.getSchema(`${BASE}common/core.json`)!;
-    return this.check(own ?? core, value);
+    const result = this.check(own ?? this.ajv.getSchema(`${BASE}common/core.json`)!, value);
+    return result.valid && value.type === TAKEDOWN_TYPE ? this.check(this.takedown, value) : result;
   }
 }
 
