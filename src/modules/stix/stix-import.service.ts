@@ -38,6 +38,9 @@ function cleanName(value: unknown, max: number): string | null {
   return checked.ok ? checked.value : null;
 }
 
+/** A value of the bundle echoed back in a proposal: control and bidi characters removed, bounded. */
+const echo = (value: unknown, max: number) => String(value ?? '').replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '').slice(0, max);
+
 interface OrganisationRecord {
   organisation: Organisation;
   keys: Set<string>;
@@ -223,7 +226,8 @@ function readBundle(bundle: Record<string, unknown>): StixObject[] {
   if (!Array.isArray(bundle.objects)) throw badInput('the bundle has no "objects" list', { field: 'bundle.objects' });
   if (bundle.objects.length > MAX_IMPORT_OBJECTS) throw badInput(`a bundle may hold ${MAX_IMPORT_OBJECTS} objects at most; split it`, { field: 'bundle.objects' });
   const schemas = StixSchemas.get();
-  const envelope = schemas.bundle({ ...bundle, objects: [] });
+  if (bundle.objects.length === 0) throw badInput('the bundle has no objects', { field: 'bundle.objects' });
+  const envelope = schemas.envelope(bundle);
   if (!envelope.valid) throw badInput(`the bundle is not valid STIX 2.1: ${envelope.problems.join('; ')}`, { field: 'bundle' });
   bundle.objects.forEach((object: unknown, i: number) => {
     const name = `objects[${i}]`;
@@ -243,10 +247,13 @@ function designationsOf(object: StixObject): { designations: ProposedDesignation
     if (!authority) continue;
     const reference = cleanName(ref.external_id, 200);
     const designatedOn = DESIGNATED_ON.exec(ref.description ?? '')?.[1];
-    if (!Object.values(Authority).includes(authority) || !reference || !designatedOn || Number.isNaN(Date.parse(designatedOn))) {
-      dropped.push(ref.source_name);
-    } else if (!designations.some((d) => d.authority === authority && d.reference === reference)) {
-      designations.push({ authority, reference, designatedOn });
+    const realDate = !!designatedOn && !Number.isNaN(Date.parse(designatedOn)) && new Date(designatedOn).toISOString().startsWith(designatedOn);
+    if (!Object.values(Authority).includes(authority) || !reference || !realDate || designatedOn! > new Date().toISOString().slice(0, 10)) {
+      dropped.push(echo(ref.source_name, 100));
+      continue;
+    }
+    if (!designations.some((d) => d.authority === authority && d.reference === reference)) {
+      designations.push({ authority, reference, designatedOn: designatedOn! });
     }
   }
   return { designations, dropped };
@@ -255,7 +262,7 @@ function designationsOf(object: StixObject): { designations: ProposedDesignation
 function proposeOrganisation(object: StixObject, { records: organisations, byStixId }: KnownOrganisations, recorded: Map<string, string>, claimed: Map<string, string>): ProposalItem {
   const base = { stixId: object.id, stixType: object.type, platform: null, organisationStixIds: [] as string[], aliases: [] as string[], designations: [] as ProposedDesignation[] };
   const name = cleanName(object.name, 300);
-  if (!name) return { ...base, name: String(object.name ?? '').slice(0, 300), action: StixImportAction.SKIP, note: 'the name is empty, too long, or carries control characters' };
+  if (!name) return { ...base, name: echo(object.name, 300), action: StixImportAction.SKIP, note: 'the name is empty, too long, or carries control characters' };
   const aliases = ((object.aliases as unknown[] | undefined) ?? []).map((a) => cleanName(a, 300)).filter((a): a is string => !!a);
   const keys = [name, ...aliases].map(nameKey).filter(Boolean);
   const paxRef = (object.external_references as { source_name: string; external_id?: string }[] | undefined)?.find((r) => r.source_name === 'pax')?.external_id;
@@ -264,7 +271,7 @@ function proposeOrganisation(object: StixObject, { records: organisations, bySti
   if (match) matchedBy = StixMatch.STIX_ID;
   else if ((match = organisations.find((r) => keys.some((k) => r.keys.has(k))))) matchedBy = StixMatch.NAME;
   const { designations, dropped } = designationsOf(object);
-  const notes = dropped.length ? [`left out designations without an authority PAX knows, a reference or a date: ${dropped.join(', ')}`] : [];
+  const notes = dropped.length ? [`left out designations without an authority PAX knows, a reference, or a past date: ${dropped.join(', ')}`] : [];
   const fresh = designations.filter((d) => {
     const holder = recorded.get(`${d.authority}|${d.reference}`);
     if (holder && holder !== match?.organisation.id) notes.push(`${d.authority} ${d.reference} is already recorded for another organisation`);
@@ -311,8 +318,8 @@ async function proposeAccount(object: StixObject, visible: Account[], organisati
   const handle = cleanName(object.account_login ?? object.user_id, 200);
   const platform = typeof object.account_type === 'string' ? platformOfAccountType(object.account_type) : undefined;
   const displayName = typeof object.display_name === 'string' && !object.display_name.includes('\u0000') ? object.display_name.slice(0, 300) : null;
-  const base = { stixId: object.id, stixType: object.type, name: handle ?? String(object.account_login ?? object.user_id ?? '').slice(0, 200), platform: platform ?? null, aliases: [], designations: [], organisationStixIds, displayName };
-  if (!platform) return { ...base, action: StixImportAction.SKIP, note: `account_type ${String(object.account_type ?? '(none)')} is not a platform PAX knows (${Object.values(Platform).join(', ')})` };
+  const base = { stixId: object.id, stixType: object.type, name: handle ?? echo(object.account_login ?? object.user_id, 200), platform: platform ?? null, aliases: [], designations: [], organisationStixIds, displayName };
+  if (!platform) return { ...base, action: StixImportAction.SKIP, note: `account_type ${echo(object.account_type ?? '(none)', 100)} is not a platform PAX knows (${Object.values(Platform).join(', ')})` };
   if (!handle) return { ...base, action: StixImportAction.SKIP, note: 'no usable account_login or user_id' };
   let matchedBy: StixMatch = StixMatch.STIX_ID;
   let match = visible.find((a) => stixId('user-account', a.id) === object.id);
