@@ -38,7 +38,10 @@ class TaxiiError extends Error {
 }
 
 function send(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.status(status).set({ 'content-type': TAXII_MEDIA_TYPE, ...headers }).send(JSON.stringify(body));
+  // Written directly: Express's send and set would rewrite the media type as "…; version=2.1; charset=utf-8".
+  res.statusCode = status;
+  for (const [name, value] of Object.entries({ 'content-type': TAXII_MEDIA_TYPE, ...headers })) res.setHeader(name, value);
+  res.end(JSON.stringify(body));
 }
 
 const handler =
