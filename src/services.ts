@@ -29,6 +29,7 @@ import { WebhookService } from './modules/webhooks/webhook.service';
 import { WebhookDispatcher } from './modules/webhooks/dispatcher';
 import { StixExporter } from './modules/stix/stix-export';
 import { StixImportService } from './modules/stix/stix-import.service';
+import { DesignationImportService } from './modules/designations/designation-import.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -43,6 +44,7 @@ export interface Services {
   tokens: TokenVerifier;
   partners: PartnerDirectory;
   organisations: OrganisationService;
+  designationImports: DesignationImportService;
   accounts: AccountService;
   takedowns: TakedownService;
   mirrors: MirrorService;
@@ -123,6 +125,7 @@ export async function openServices(
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
     organisations,
+    designationImports: new DesignationImportService(db, events, clock),
     accounts,
     takedowns,
     mirrors,

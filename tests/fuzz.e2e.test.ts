@@ -279,6 +279,7 @@ describe('fuzzing every mutation', () => {
     proposeStixImport: ['analyst', 'xReviewer'],
     extendPreservation: ['supervisor'],
     flagAccount: ['analyst', 'moiAnalyst'],
+    importDesignations: ['system', 'supervisor'],
     openDisclosure: ['reader', 'xReviewer'],
     reviewMirrorAlert: ['analyst', 'moiSupervisor'],
     screenAccount: ['xSystem', 'xReviewer'],

@@ -108,7 +108,7 @@ describe('TAXII 2.1 server', () => {
       const hidden = await get(`/pax/collections/${caseworker[2].id}/objects/`, auditor);
       const missing = await get('/pax/collections/00000000-0000-4000-8000-000000000000/objects/', auditor);
       expect([hidden.status, missing.status]).toEqual([404, 404]);
-      expect((await hidden.json()).title).toBe((await missing.json()).title);
+      expect(((await hidden.json()) as { title: string }).title).toBe(((await missing.json()) as { title: string }).title);
     });
 
     it('refuses writes with 403 (can_write false) and answers unknown endpoints with a TAXII 404', async () => {
@@ -180,7 +180,7 @@ describe('TAXII 2.1 server', () => {
       const hidden = await get(`/pax/collections/${id}/objects/${meta}/`, cw.xReviewer);
       const missing = await get(`/pax/collections/${id}/objects/x-pax-takedown-request--00000000-0000-5000-8000-000000000000/`, cw.xReviewer);
       expect([hidden.status, missing.status]).toEqual([404, 404]);
-      expect((await hidden.json()).title).toBe((await missing.json()).title);
+      expect(((await hidden.json()) as { title: string }).title).toBe(((await missing.json()) as { title: string }).title);
     });
 
     it('refuses a bad limit, added_after or next with 400', async () => {

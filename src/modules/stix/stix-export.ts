@@ -133,15 +133,17 @@ export class StixExporter {
     const designations = await ctx.loaders.designationsOfOrganisation.loadMany(organisations.map((o) => o.id));
     return organisations.map((organisation, i) => {
       const listed = designations[i] instanceof Error ? [] : (designations[i] as Exclude<(typeof designations)[number], Error>);
+      // A de-listing changes the object: a new version, which TAXII clients polling receive.
+      const modified = latest(organisation.createdAt, organisation.delistedAt);
       return {
-        added: organisation.createdAt,
+        added: modified,
         object: {
           type: 'threat-actor',
           spec_version: '2.1',
           id: threatActorId(organisation),
           created_by_ref: PAX_IDENTITY.id,
           created: stixTime(organisation.createdAt),
-          modified: stixTime(organisation.createdAt),
+          modified: stixTime(modified),
           name: organisation.name,
           threat_actor_types: ['terrorist'],
           ...present('aliases', organisation.aliases),
@@ -150,7 +152,7 @@ export class StixExporter {
             ...listed.map((d) => ({
               source_name: designationSource(d.authority),
               external_id: d.reference,
-              description: designationDescription(d.authority, d.designatedOn),
+              description: designationDescription(d.authority, d.designatedOn, d.delistedOn),
             })),
           ],
           object_marking_refs: [tlpRef(Tlp.CLEAR)],

@@ -18,6 +18,7 @@ export enum StixImportAction {
 export enum StixMatch {
   STIX_ID = 'STIX_ID',
   NAME = 'NAME',
+  CROSS_SCRIPT = 'CROSS_SCRIPT',
   HANDLE = 'HANDLE',
 }
 
@@ -25,7 +26,7 @@ registerEnumType(StixImportStatus, { name: 'StixImportStatus' });
 registerEnumType(StixImportAction, { name: 'StixImportAction', description: 'What confirming the proposal would do with one object.' });
 registerEnumType(StixMatch, {
   name: 'StixMatch',
-  description: 'How an object was matched to a PAX one: its STIX id is the one PAX exports for it, or the same normalised name, or the same platform and handle.',
+  description: 'How an object was matched to a PAX one: its STIX id is the one PAX exports for it, the same name (NAME) or spelling or script variant (CROSS_SCRIPT) as the sanctions-list import matches, or the same platform and handle.',
 });
 
 @ObjectType('StixImportDesignation')

@@ -9,7 +9,7 @@ import { isId, newId } from '../../common/ids';
 import { inTransaction } from '../../db/transaction';
 import { Account, AccountOrganisation } from '../accounts/account.entity';
 import { AccountService, handleKey } from '../accounts/account.service';
-import { visualKey } from '../mirrors/engine/normalise';
+import { exactNameKey, hasName, OrganisationMatcher } from '../organisations/organisation-match';
 import { Designation, Organisation } from '../organisations/organisation.entity';
 import { organisationSearchText } from '../organisations/organisation.service';
 import { DESIGNATED_ON, DESIGNATION_SOURCE, platformOfAccountType, StixObject, stixId } from './stix-model';
@@ -26,11 +26,8 @@ export enum StixImportDecision {
   REJECT = 'REJECT',
 }
 
-/**
- * The key under which two spellings of an organisation's name are the same name: the mirror
- * engine's visual key (NFKC, confusables, transliteration, leetspeak) without separators.
- */
-const nameKey = (name: string) => visualKey(name).replace(/[^\p{L}\p{N}]/gu, '');
+/** Two spellings of one name (case, punctuation, look-alikes): the sanctions-list import's own key. */
+const nameKey = exactNameKey;
 
 /** A name-like value as PAX stores identifiers: no control or bidi characters, trimmed, bounded. */
 function cleanName(value: unknown, max: number): string | null {
@@ -41,14 +38,13 @@ function cleanName(value: unknown, max: number): string | null {
 /** A value of the bundle echoed back in a proposal: control and bidi characters removed, bounded. */
 const echo = (value: unknown, max: number) => String(value ?? '').replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '').slice(0, max);
 
-interface OrganisationRecord {
-  organisation: Organisation;
-  keys: Set<string>;
-}
-
-/** PAX's organisations with their name keys, and the STIX ids PAX exports for them (the round trip). */
+/**
+ * PAX's organisations, matched by name as the sanctions-list import matches them, and the STIX ids
+ * PAX exports for them (the round trip).
+ */
 interface KnownOrganisations {
-  records: OrganisationRecord[];
+  organisations: Organisation[];
+  matcher: OrganisationMatcher<Organisation>;
   byStixId: Map<string, string>;
 }
 
@@ -136,7 +132,7 @@ export class StixImportService {
         if (await em.findOneBy(Designation, { authority: d.authority, reference: d.reference })) throw stale(`${d.authority} ${d.reference}`);
       }
       if (item.action === StixImportAction.CREATE) {
-        if (known.records.some((r) => r.keys.has(nameKey(item.name)))) throw stale(`organisation "${item.name}"`);
+        if (known.matcher.match([item.name]).kind !== 'NONE') throw stale(`organisation "${item.name}"`);
         const organisation = em.create(Organisation, {
           id: newId(),
           name: item.name,
@@ -203,7 +199,8 @@ export class StixImportService {
   private async knownOrganisations(em: EntityManager): Promise<KnownOrganisations> {
     const organisations = await em.find(Organisation);
     return {
-      records: organisations.map((organisation) => ({ organisation, keys: new Set([organisation.name, ...organisation.aliases].map(nameKey).filter(Boolean)) })),
+      organisations,
+      matcher: new OrganisationMatcher(organisations),
       byStixId: new Map(organisations.flatMap((o) => ORGANISATION_TYPES.map((type) => [stixId(type, o.id), o.id] as [string, string]))),
     };
   }
@@ -247,7 +244,9 @@ function designationsOf(object: StixObject): { designations: ProposedDesignation
     if (!authority) continue;
     const reference = cleanName(ref.external_id, 200);
     const designatedOn = DESIGNATED_ON.exec(ref.description ?? '')?.[1];
-    const realDate = !!designatedOn && !Number.isNaN(Date.parse(designatedOn)) && new Date(designatedOn).toISOString().startsWith(designatedOn);
+    // An ended designation is history, not a listing to record.
+    const ended = /de-listed/i.test(ref.description ?? '');
+    const realDate = !ended && !!designatedOn && !Number.isNaN(Date.parse(designatedOn)) && new Date(designatedOn).toISOString().startsWith(designatedOn);
     if (!Object.values(Authority).includes(authority) || !reference || !realDate || designatedOn! > new Date().toISOString().slice(0, 10)) {
       dropped.push(echo(ref.source_name, 100));
       continue;
@@ -259,7 +258,7 @@ function designationsOf(object: StixObject): { designations: ProposedDesignation
   return { designations, dropped };
 }
 
-function proposeOrganisation(object: StixObject, { records: organisations, byStixId }: KnownOrganisations, recorded: Map<string, string>, claimed: Map<string, string>): ProposalItem {
+function proposeOrganisation(object: StixObject, { organisations, matcher, byStixId }: KnownOrganisations, recorded: Map<string, string>, claimed: Map<string, string>): ProposalItem {
   const base = { stixId: object.id, stixType: object.type, platform: null, organisationStixIds: [] as string[], aliases: [] as string[], designations: [] as ProposedDesignation[] };
   const name = cleanName(object.name, 300);
   if (!name) return { ...base, name: echo(object.name, 300), action: StixImportAction.SKIP, note: 'the name is empty, too long, or carries control characters' };
@@ -267,24 +266,30 @@ function proposeOrganisation(object: StixObject, { records: organisations, bySti
   const keys = [name, ...aliases].map(nameKey).filter(Boolean);
   const paxRef = (object.external_references as { source_name: string; external_id?: string }[] | undefined)?.find((r) => r.source_name === 'pax')?.external_id;
   let matchedBy: StixMatch | null = null;
-  let match = organisations.find((r) => byStixId.get(object.id) === r.organisation.id || r.organisation.id === paxRef);
+  let match = organisations.find((o) => byStixId.get(object.id) === o.id || o.id === paxRef);
   if (match) matchedBy = StixMatch.STIX_ID;
-  else if ((match = organisations.find((r) => keys.some((k) => r.keys.has(k))))) matchedBy = StixMatch.NAME;
+  else {
+    const byName = matcher.match([name, ...aliases]);
+    if (byName.kind === 'AMBIGUOUS') {
+      return { ...base, name, action: StixImportAction.SKIP, note: `its names match several organisations (${byName.candidates.map((c) => c.name).join(', ')}); designate or merge by hand` };
+    }
+    if (byName.kind === 'MATCHED') [match, matchedBy] = [byName.organisation, byName.by === 'NAME' ? StixMatch.NAME : StixMatch.CROSS_SCRIPT];
+  }
   const { designations, dropped } = designationsOf(object);
-  const notes = dropped.length ? [`left out designations without an authority PAX knows, a reference, or a past date: ${dropped.join(', ')}`] : [];
+  const notes = dropped.length ? [`left out designations without an authority PAX knows, a reference, a past date, or that have ended: ${dropped.join(', ')}`] : [];
   const fresh = designations.filter((d) => {
     const holder = recorded.get(`${d.authority}|${d.reference}`);
-    if (holder && holder !== match?.organisation.id) notes.push(`${d.authority} ${d.reference} is already recorded for another organisation`);
+    if (holder && holder !== match?.id) notes.push(`${d.authority} ${d.reference} is already recorded for another organisation`);
     return !holder;
   });
-  const own = match?.organisation.id ?? keys[0];
+  const own = match?.id ?? keys[0];
   const duplicate = [...keys, own].map((k) => claimed.get(k)).find((other) => other && other !== object.id);
-  if (duplicate) return { ...base, name, action: StixImportAction.SKIP, matchedId: match?.organisation.id ?? null, matchedBy, note: `the same organisation as ${duplicate}` };
+  if (duplicate) return { ...base, name, action: StixImportAction.SKIP, matchedId: match?.id ?? null, matchedBy, note: `the same organisation as ${duplicate}` };
   for (const k of [...keys, own]) claimed.set(k, object.id);
   if (match) {
-    const newAliases = [name, ...aliases].filter((a, i, all) => !match!.keys.has(nameKey(a)) && all.findIndex((b) => nameKey(b) === nameKey(a)) === i);
+    const newAliases = [name, ...aliases].filter((a, i, all) => !hasName(match!, a) && all.findIndex((b) => nameKey(b) === nameKey(a)) === i);
     const changes = newAliases.length + fresh.length;
-    return { ...base, name, aliases: newAliases, designations: fresh, action: changes ? StixImportAction.UPDATE : StixImportAction.UNCHANGED, matchedId: match.organisation.id, matchedBy, note: notes.join('; ') || null };
+    return { ...base, name, aliases: newAliases, designations: fresh, action: changes ? StixImportAction.UPDATE : StixImportAction.UNCHANGED, matchedId: match.id, matchedBy, note: notes.join('; ') || null };
   }
   if (!fresh.length) {
     notes.unshift('PAX lists designated organisations only, and this one carries no designation it can record ("<AUTHORITY> designation" reference with a date)');

@@ -113,5 +113,6 @@ export const TAKEDOWN_EXTENSION: StixObject = {
 /** Designations travel as external references; the import reads them back from this form. */
 export const designationSource = (authority: string) => `${authority} designation`;
 export const DESIGNATION_SOURCE = /^([A-Z]+) designation$/;
-export const designationDescription = (authority: string, designatedOn: string) => `Designated by ${authority} on ${designatedOn}`;
+export const designationDescription = (authority: string, designatedOn: string, delistedOn: string | null) =>
+  `Designated by ${authority} on ${designatedOn}${delistedOn ? `; de-listed on ${delistedOn}` : ''}`;
 export const DESIGNATED_ON = /\b(\d{4}-\d{2}-\d{2})\b/;
