@@ -1,6 +1,7 @@
 import { Role } from '../src/auth/roles';
 import { StixSchemas } from '../src/modules/stix/stix-schemas';
 import { stixId, Tlp, tlpOfRef } from '../src/modules/stix/stix-model';
+import { plantLeakWorld } from './helpers/leak-world';
 import { Casework } from './helpers/casework';
 import { errorCode, startExchange, TestExchange } from './helpers/exchange';
 
@@ -26,26 +27,7 @@ describe('STIX 2.1 export and import', () => {
     exchange = await startExchange();
     cw = new Casework(exchange);
     auditor = exchange.token('ofcom', Role.AUDITOR);
-    const evidence = (tag: string) => [
-      { url: `https://evidence.example/${tag}/public`, classification: 'SHAREABLE' },
-      { url: `https://evidence.example/${tag}/SECRET-restricted`, classification: 'RESTRICTED' },
-    ];
-    planted.org = await cw.organisation(cw.analyst, 'SECRET-org-note');
-    const account = (platform: string, tag: string, distribution = 'ALL_AGENCIES') =>
-      cw.account({ platform, distribution, organisationIds: [planted.org], internalNotes: `SECRET-${tag}-note`, evidence: evidence(tag) });
-    planted.accountX = await account('X', 'x');
-    planted.accountMeta = await account('FACEBOOK', 'meta');
-    planted.accountCovert = await account('X', 'covert', 'ORIGINATOR_ONLY');
-    planted.accountDraftOnly = await account('X', 'draftonly');
-    const submit = async (accountId: string) => {
-      const draft = await cw.draft({ accountIds: [accountId], internalNotes: 'SECRET-request-note' });
-      await cw.move(cw.supervisor, draft.id, 'SUBMITTED', { note: 'SECRET-history-note' });
-      return draft.id;
-    };
-    planted.requestX = await submit(planted.accountX);
-    planted.requestMeta = await submit(planted.accountMeta);
-    planted.requestCovert = await submit(planted.accountCovert);
-    planted.requestDraft = (await cw.draft({ accountIds: [planted.accountDraftOnly], internalNotes: 'SECRET-draft-note' })).id;
+    Object.assign(planted, await plantLeakWorld(cw));
   });
   afterAll(() => exchange.close());
 
@@ -116,10 +98,10 @@ describe('STIX 2.1 export and import', () => {
     const expectations = () => ({
       x: { token: cw.xReviewer, accounts: [planted.accountX, planted.accountCovert], requests: [planted.requestX, planted.requestCovert] },
       meta: { token: cw.metaReviewer, accounts: [planted.accountMeta], requests: [planted.requestMeta] },
-      moi: { token: cw.moiAnalyst, accounts: [planted.accountX, planted.accountMeta, planted.accountDraftOnly], requests: [planted.requestX, planted.requestMeta] },
+      moi: { token: cw.moiAnalyst, accounts: [planted.accountX, planted.accountMeta, planted.accountUnrequested, planted.accountDraftOnly], requests: [planted.requestX, planted.requestMeta] },
       pta: {
         token: cw.analyst,
-        accounts: [planted.accountX, planted.accountMeta, planted.accountCovert, planted.accountDraftOnly],
+        accounts: [planted.accountX, planted.accountMeta, planted.accountCovert, planted.accountUnrequested, planted.accountDraftOnly],
         requests: [planted.requestX, planted.requestMeta, planted.requestCovert, planted.requestDraft],
       },
     });
@@ -142,7 +124,7 @@ describe('STIX 2.1 export and import', () => {
         expect(text).not.toMatch(/RESTRICTED/);
       } else {
         // Another agency sees shared accounts' notes in no form: the export carries no notes at all.
-        expect(text).not.toMatch(/SECRET-(org|x|meta|covert|draftonly|request|history|draft)-note/);
+        expect(text).not.toMatch(/SECRET-(org|x|meta|covert|unrequested|draftonly|request|history|draft)-note/);
       }
       const hidden = Object.entries(planted).filter(([k, v]) => k !== 'org' && !e.accounts.includes(v) && !e.requests.includes(v));
       for (const [, id] of hidden) {
@@ -152,7 +134,7 @@ describe('STIX 2.1 export and import', () => {
     });
 
     it('agencies never get internal notes or history notes either', async () => {
-      expect(JSON.stringify(await exportFor(cw.analyst))).not.toMatch(/SECRET-(org|x|meta|covert|draftonly|request|history|draft)-note/);
+      expect(JSON.stringify(await exportFor(cw.analyst))).not.toMatch(/SECRET-(org|x|meta|covert|unrequested|draftonly|request|history|draft)-note/);
     });
 
     it('roles outside casework export the public organisations only; no token is refused', async () => {
