@@ -22,6 +22,7 @@ import { httpStatusPlugin } from './http/status';
 import { jsonErrorHandler, jsonNotFound } from './http/errors';
 import { metricsHandler, startMetricsServer } from './http/metrics';
 import { consoleRouter } from './http/console';
+import { taxiiRoutes } from './http/taxii';
 
 export interface PaxServer {
   httpServer: http.Server;
@@ -217,6 +218,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
       },
     }),
   );
+  app.use(taxiiRoutes(services, (authorization) => authenticate(authorization, 'taxii')));
   // The web console at `/`: a client of /graphql, like any other.
   app.use(consoleRouter(config));
   app.use(jsonNotFound);

@@ -173,6 +173,17 @@ describe(`pax on a fresh ${runDatabase ? 'PostgreSQL schema' : 'SQLite file'}`, 
     const verify = JSON.parse((await pax(database, ['audit', 'verify'])).stdout);
     expect(verify).toMatchObject({ intact: true, checked: 4 });
   });
+
+  it('exports a partner\'s STIX bundle on stdout, with progress on stderr, and names an unknown partner', async () => {
+    const database = await freshDatabase();
+    expect(await pax(database, ['partner', 'add', '--slug', 'pta', '--kind', 'AGENCY'])).toMatchObject({ code: 0 });
+    const [exported, unknown] = await Promise.all([pax(database, ['export', 'stix', '--partner', 'pta']), pax(database, ['export', 'stix', '--partner', 'nobody'])]);
+    expect(exported).toMatchObject({ code: 0 });
+    expect(JSON.parse(exported.stdout)).toMatchObject({ type: 'bundle', id: expect.stringMatching(/^bundle--/), objects: expect.arrayContaining([expect.objectContaining({ type: 'identity' })]) });
+    expect(exported.stderr).toMatch(/exporting .* 3\/3 collections/);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toMatch(/no active partner "nobody"; check the slug/);
+  });
 });
 
 describe('pax data commands without a database', () => {

@@ -13,6 +13,7 @@ import { buildPaxSchema, printPaxSchema } from '../schema';
 import { createInMemoryEventBus } from '../events/event-bus';
 import { startServer } from '../server';
 import { closeServices, createContext, openServices } from '../services';
+import { partnerPrincipal, StixCollection } from '../modules/stix/stix-export';
 import { demoPersonas, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { screenFiles } from './screen';
@@ -168,6 +169,27 @@ program
     const auditor = { sub: 'pax-cli', partnerId: '', partnerSlug: 'pax-cli', partnerKind: PartnerKind.OVERSIGHT, platforms: [], roles: [Role.AUDITOR], expiresAt: Number.MAX_SAFE_INTEGER };
     const report = await withServices((services) => services.reports.report(auditor, options));
     process.stdout.write(options.format === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
+  });
+
+program
+  .command('export')
+  .description('export data for other tools')
+  .command('stix')
+  .description("a STIX 2.1 bundle of what a partner may see, on stdout (see docs: organisations, accounts, takedown requests)")
+  .requiredOption('--partner <slug>', "the partner whose view to export, as its system account sees it")
+  .action(async (options: { partner: string }) => {
+    const bundle = await withServices(async (services) => {
+      const partner = await services.partners.findActiveBySlug(options.partner);
+      if (!partner) throw new InvalidArgumentError(`no active partner "${options.partner}"; check the slug (pax partner add registers a partner)`);
+      const bar = new SingleBar({ format: 'exporting {bar} {value}/{total} collections', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+      bar.start(Object.values(StixCollection).length, 0);
+      try {
+        return await services.stix.bundle(createContext(services, partnerPrincipal(partner), 'cli:export-stix', true), undefined, (done) => bar.update(done));
+      } finally {
+        bar.stop();
+      }
+    });
+    process.stdout.write(`${JSON.stringify(bundle)}\n`);
   });
 
 const audit = program.command('audit').description('the tamper-evident audit log');

@@ -7,6 +7,7 @@ import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
+import { StixImportProposal } from '../modules/stix/stix-import.entity';
 import { ReviewFlag } from '../modules/takedowns/review-flag.entity';
 import { Partner, PartnerPlatform } from '../modules/partners/partner.entity';
 import {
@@ -42,4 +43,5 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookEvent,
   WebhookDelivery,
+  StixImportProposal,
 ];
