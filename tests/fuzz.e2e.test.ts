@@ -282,6 +282,7 @@ describe('fuzzing every mutation', () => {
     importDesignations: ['system', 'supervisor'],
     openDisclosure: ['reader', 'xReviewer'],
     reviewMirrorAlert: ['analyst', 'moiSupervisor'],
+    recordPlatformMirrorDecision: ['xReviewer', 'metaReviewer'],
     screenAccount: ['xSystem', 'xReviewer'],
     screenAccounts: ['xSystem'],
     submitComplaint: ['intake'],

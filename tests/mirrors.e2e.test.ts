@@ -149,6 +149,31 @@ describe('mirror detection through the API', () => {
     expect(hidden.errors?.[0]).toMatchObject({ message: `MirrorAlert ${covert.id} not found`, extensions: { code: 'NOT_FOUND' } });
   });
 
+  it("records the platform's own decision once, for the platform of the alert only; the agency sees it beside the signals", async () => {
+    const DECIDE = `mutation($input: RecordPlatformMirrorDecisionInput!) { recordPlatformMirrorDecision(input: $input) { id status platformDecision platformDecisionNote platformDecidedAt } }`;
+    const screened = await t.cw.ok(xSystem, SCREEN, { input: { platform: 'X', handle: 'umar_media_ttp_signup', bio: 'Join t.me/umar_backup' } });
+    const id = screened.screenAccount.alert.id;
+    const decisions = async () => JSON.stringify(await t.exchange.services.db.query('SELECT id, "platformDecision", "platformDecidedBySub" FROM mirror_alerts ORDER BY id'));
+    const before = await decisions();
+
+    const missing = await t.exchange.gql(t.cw.metaReviewer, DECIDE, { input: { id: '00000000-0000-4000-8000-000000000000', decision: 'DISMISSED' } });
+    const foreign = await t.exchange.gql(t.cw.metaReviewer, DECIDE, { input: { id, decision: 'DISMISSED' } });
+    expect(foreign.errors?.[0]).toMatchObject({ message: `MirrorAlert ${id} not found`, extensions: { code: 'NOT_FOUND' } });
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(await t.exchange.gql(t.cw.analyst, DECIDE, { input: { id, decision: 'CONFIRMED' } }))).toBe('FORBIDDEN');
+    expect(await decisions()).toBe(before);
+
+    const decided = (await t.cw.ok(t.cw.xReviewer, DECIDE, { input: { id, decision: 'CONFIRMED', note: 'blocked at sign-up' } })).recordPlatformMirrorDecision;
+    expect(decided).toMatchObject({ id, status: 'PENDING_REVIEW', platformDecision: 'CONFIRMED', platformDecisionNote: 'blocked at sign-up' });
+    expect(decided.platformDecidedAt).toEqual(expect.any(String));
+    expect(errorCode(await t.exchange.gql(xSystem, DECIDE, { input: { id, decision: 'DISMISSED' } }))).toBe('INVALID_TRANSITION');
+
+    const seen = (await t.cw.ok(t.cw.supervisor, `{ mirrorAlerts(first: 100) { nodes { id platformDecision platformDecisionNote } } }`)).mirrorAlerts.nodes;
+    expect(seen.find((a: { id: string }) => a.id === id)).toEqual({ id, platformDecision: 'CONFIRMED', platformDecisionNote: 'blocked at sign-up' });
+    const metaView = (await t.cw.ok(t.cw.metaReviewer, `{ mirrorAlerts(first: 100) { totalCount nodes { id } } }`)).mirrorAlerts;
+    expect(metaView.nodes.map((a: { id: string }) => a.id)).not.toContain(id);
+  });
+
   it('confirming links the mirror and drafts a request from the original, which a supervisor submits in one step', async () => {
     const pending = (await t.cw.ok(t.cw.analyst, `{ mirrorAlerts(filter: { statuses: [PENDING_REVIEW], platform: X }) { nodes { id source } } }`)).mirrorAlerts.nodes;
     const alert = pending.find((a: { source: string }) => a.source === 'SCREENING');

@@ -20,6 +20,13 @@ registerEnumType(MirrorVerdict, { name: 'MirrorVerdict' });
 registerEnumType(MirrorAlertStatus, { name: 'MirrorAlertStatus' });
 registerEnumType(MirrorAlertSource, { name: 'MirrorAlertSource' });
 
+/** Both sides decide in these words: the owning agency's review, and the platform's own decision. */
+export enum MirrorReviewDecision {
+  CONFIRMED = 'CONFIRMED',
+  DISMISSED = 'DISMISSED',
+}
+registerEnumType(MirrorReviewDecision, { name: 'MirrorReviewDecision' });
+
 /** The account that raised an alert, as it was submitted. */
 export interface CandidateSnapshot {
   platform: Platform;
@@ -97,6 +104,24 @@ export class MirrorAlert {
   @Field(() => Date, { nullable: true })
   @Column({ type: Date, nullable: true })
   reviewedAt: Date | null;
+
+  @Field(() => MirrorReviewDecision, {
+    nullable: true,
+    description: "The platform's own decision on the account, under its own policy (recordPlatformMirrorDecision); the agency's review stays separate.",
+  })
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  platformDecision: MirrorReviewDecision | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  platformDecidedBySub: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  platformDecisionNote: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: Date, nullable: true })
+  platformDecidedAt: Date | null;
 
   @Field(() => ID, { nullable: true, description: 'The takedown draft created when the alert was confirmed.' })
   @Column({ type: 'varchar', length: 36, nullable: true })

@@ -10,6 +10,7 @@ import {
   CandidateView,
   MirrorAlertConnection,
   MirrorAlertFilter,
+  RecordPlatformMirrorDecisionInput,
   RemovedAccountView,
   ReviewMirrorAlertInput,
   ScreenAccountInput,
@@ -52,6 +53,14 @@ export class MirrorResolver {
   @Mutation(() => MirrorAlert, { description: 'Confirms or dismisses an alert; confirming can draft a takedown request.' })
   reviewMirrorAlert(@Ctx() ctx: ResolverContext, @Arg('input', () => ReviewMirrorAlertInput) input: ReviewMirrorAlertInput) {
     return ctx.services.mirrors.review(ctx, input);
+  }
+
+  @Authorized(PLATFORM_CASEWORK)
+  @Mutation(() => MirrorAlert, {
+    description: "Records the platform's own decision on an alert on its platform (it confirmed the account a mirror and acted, or dismissed it). Once per alert; the agency's review is separate.",
+  })
+  recordPlatformMirrorDecision(@Ctx() ctx: ResolverContext, @Arg('input', () => RecordPlatformMirrorDecisionInput) input: RecordPlatformMirrorDecisionInput) {
+    return ctx.services.mirrors.recordPlatformDecision(ctx, input);
   }
 
   @Authorized(CASEWORK)

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
 import { groupBy } from '../../common/group-by';
 import { scopeMirrorAlerts, scopeReviewableMirrorAlerts } from '../../access/policy';
@@ -23,7 +23,7 @@ import { MirrorVerdict, POSSIBLE_THRESHOLD } from './engine/model';
 import { TaskPool, WorkerLimits } from '../../workers/task-pool';
 import { InlineMirrorIndex, MirrorIndexHandle, MirrorIndexWorker } from './mirror-index-worker';
 import { CandidateSnapshot, MirrorAlert, MirrorAlertSource, MirrorAlertStatus, RemovedAccountSnapshot } from './mirror-alert.entity';
-import { MAX_AVATAR_BYTES, MirrorAlertFilter, MirrorMatchView, ReviewMirrorAlertInput, ScreenAccountInput, ScreeningResult } from './mirror.types';
+import { MAX_AVATAR_BYTES, MirrorAlertFilter, MirrorMatchView, RecordPlatformMirrorDecisionInput, ReviewMirrorAlertInput, ScreenAccountInput, ScreeningResult } from './mirror.types';
 
 const ALERTS_PER_TRANSACTION = 100;
 const BUILD_BATCH = 5000;
@@ -353,6 +353,23 @@ export class MirrorService {
       const draft = await this.takedowns.create(ctx, { ...template, accountIds: [candidateId] });
       await this.db.getRepository(MirrorAlert).update({ id: alert.id }, { draftRequestId: draft.id });
     }
+    return this.get(ctx, alert.id);
+  }
+
+  /**
+   * A platform's own decision on an alert on its platform: it acts on sign-ups under its own
+   * policy, and the owning agency sees what it decided beside the signals. Only the first decision
+   * counts; changing it would rewrite what the agency may already have relied on.
+   */
+  async recordPlatformDecision(ctx: PaxContext, input: RecordPlatformMirrorDecisionInput): Promise<MirrorAlert> {
+    const principal = principalOf(ctx);
+    const alert = await this.get(ctx, input.id);
+    if (alert.platformDecision) throw invalidTransition(`the platform already decided ${alert.platformDecision} on this alert`);
+    const claimed = await this.db.getRepository(MirrorAlert).update(
+      { id: alert.id, platformDecision: IsNull() },
+      { platformDecision: input.decision, platformDecidedBySub: principal.sub, platformDecisionNote: input.note ?? null, platformDecidedAt: new Date() },
+    );
+    if (claimed.affected !== 1) throw invalidTransition('the platform decided on this alert meanwhile');
     return this.get(ctx, alert.id);
   }
 

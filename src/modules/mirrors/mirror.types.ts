@@ -1,10 +1,10 @@
 import { ArrayMaxSize, ArrayMinSize, IsBase64, IsOptional, Length, MaxLength } from 'class-validator';
 import { AccountProfileFields } from '../accounts/account.types';
-import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
 import { Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { MirrorVerdict } from './engine/model';
-import { MirrorAlert, MirrorAlertStatus } from './mirror-alert.entity';
+import { MirrorAlert, MirrorAlertStatus, MirrorReviewDecision } from './mirror-alert.entity';
 
 /** Avatar images are decoded in memory; larger uploads are refused. */
 export const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
@@ -101,11 +101,6 @@ export class CandidateView extends AccountIdentityView {
   avatarPdq: string | null;
 }
 
-export enum MirrorReviewDecision {
-  CONFIRMED = 'CONFIRMED',
-  DISMISSED = 'DISMISSED',
-}
-registerEnumType(MirrorReviewDecision, { name: 'MirrorReviewDecision' });
 
 @InputType()
 export class ReviewMirrorAlertInput {
@@ -122,6 +117,20 @@ export class ReviewMirrorAlertInput {
 
   @Field({ defaultValue: false, description: 'With CONFIRMED: draft a takedown request pre-filled from the original one.' })
   createTakedownDraft: boolean;
+}
+
+@InputType()
+export class RecordPlatformMirrorDecisionInput {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => MirrorReviewDecision, { description: 'CONFIRMED: the platform judged the account a mirror and acted under its own policy; DISMISSED: it did not.' })
+  decision: MirrorReviewDecision;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(4000)
+  note?: string;
 }
 
 @InputType()
