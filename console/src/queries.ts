@@ -55,7 +55,7 @@ export const MIRROR_ALERTS = `query Alerts($filter: MirrorAlertFilter, $after: S
   mirrorAlerts(filter: $filter, first: 20, after: $after) {
     totalCount pageInfo { endCursor hasNextPage }
     nodes {
-      id status source verdict probability signals platform createdAt reviewedAt draftRequestId
+      id status source verdict probability signals platform createdAt reviewedAt draftRequestId platformDecision platformDecisionNote platformDecidedAt
       candidate { handle displayName bio links platform }
       matched { handle displayName platform organisations removedAt }
     }
@@ -63,6 +63,10 @@ export const MIRROR_ALERTS = `query Alerts($filter: MirrorAlertFilter, $after: S
 }`;
 
 export const REVIEW_ALERT = `mutation Review($input: ReviewMirrorAlertInput!) { reviewMirrorAlert(input: $input) { id status draftRequestId } }`;
+
+export const RECORD_PLATFORM_DECISION = `mutation PlatformDecision($input: RecordPlatformMirrorDecisionInput!) {
+  recordPlatformMirrorDecision(input: $input) { id platformDecision platformDecisionNote platformDecidedAt }
+}`;
 
 export const DISCLOSURES = `query Disclosures($after: String) {
   disclosureRequests(first: 25, after: $after) {

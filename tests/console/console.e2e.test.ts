@@ -246,6 +246,28 @@ describe('the PAX console in a browser', () => {
     await context.close();
   });
 
+  it("lets a platform reviewer record its decision on a mirror alert, which the owning agency then sees", async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signIn(page, base, cw.xReviewer, 'x-reviewer');
+    await page.goto(`${base}/alerts`);
+    const card = page.locator('li.card.alert').filter({ hasText: '@umar_rnedia_ttp2' });
+    await card.getByLabel('Note').fill('blocked at sign-up');
+    await card.getByRole('button', { name: 'Confirm mirror' }).click();
+    await card.getByText(/Platform decision: Confirmed/).waitFor();
+    expect(await card.getByRole('button', { name: 'Confirm mirror' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+
+    const agency = await openContext(browser);
+    await signIn(agency.page, base, cw.supervisor, 'pta-supervisor');
+    await agency.page.goto(`${base}/alerts`);
+    const seen = agency.page.locator('li.card.alert').filter({ hasText: '@umar_rnedia_ttp2' });
+    await seen.getByText('blocked at sign-up').waitFor();
+    expect(await seen.getByRole('button', { name: 'Confirm mirror' }).count()).toBe(1);
+    expect(agency.problems).toEqual([]);
+    await agency.context.close();
+  });
+
   it('lets a disclosure reader open a production only with a stated purpose, and shows the openings log', async () => {
     const { context, page, problems } = await openContext(browser);
     await signIn(page, base, reader, 'pta-disclosure-reader');

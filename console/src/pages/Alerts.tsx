@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
-import { MIRROR_ALERTS, REVIEW_ALERT } from '../queries';
+import { MIRROR_ALERTS, RECORD_PLATFORM_DECISION, REVIEW_ALERT } from '../queries';
 import { abilities, useMe } from '../session';
 import { when, words } from '../format';
 import { Listing, PageTitle, ProblemBox, Text, useCursors, type Connection } from '../ui';
@@ -17,6 +17,9 @@ interface Alert {
   createdAt: string;
   reviewedAt: string | null;
   draftRequestId: string | null;
+  platformDecision: string | null;
+  platformDecisionNote: string | null;
+  platformDecidedAt: string | null;
   candidate: { handle: string; displayName: string | null; bio: string | null; links: string[]; platform: string };
   matched: { handle: string; displayName: string | null; platform: string; organisations: string[]; removedAt: string };
 }
@@ -24,7 +27,7 @@ interface Alert {
 /** Likely mirrors of removed accounts: the candidate beside the removed account, with the signals. */
 export function Alerts() {
   const me = useMe();
-  const reviews = abilities(me).agencyCasework;
+  const { agencyCasework: reviews, platformCasework: platformDecides } = abilities(me);
   const [status, setStatus] = useState('PENDING_REVIEW');
   const paging = useCursors();
   const [{ data, fetching, error }, refetch] = useQuery<{ mirrorAlerts: Connection<Alert> }>({
@@ -37,7 +40,7 @@ export function Alerts() {
       <p className="muted">
         {reviews
           ? 'Confirm or dismiss alerts on accounts your agency had removed; confirming can draft a takedown request.'
-          : 'The agency that had the original account removed confirms or dismisses each alert.'}
+          : 'Record what your platform decided on each account under its own policy. The agency that had the original account removed reviews the alert separately.'}
       </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
@@ -60,7 +63,7 @@ export function Alerts() {
         {(nodes) => (
           <ul className="cards">
             {nodes.map((a) => (
-              <AlertCard key={a.id} alert={a} reviews={reviews} onReviewed={() => refetch({ requestPolicy: 'network-only' })} />
+              <AlertCard key={a.id} alert={a} reviews={reviews} platformDecides={platformDecides} onReviewed={() => refetch({ requestPolicy: 'network-only' })} />
             ))}
           </ul>
         )}
@@ -69,14 +72,19 @@ export function Alerts() {
   );
 }
 
-function AlertCard({ alert: a, reviews, onReviewed }: { alert: Alert; reviews: boolean; onReviewed(): void }) {
+function AlertCard({ alert: a, reviews, platformDecides, onReviewed }: { alert: Alert; reviews: boolean; platformDecides: boolean; onReviewed(): void }) {
   const [note, setNote] = useState('');
   const [draft, setDraft] = useState(true);
-  const [result, review] = useMutation(REVIEW_ALERT);
+  const [reviewResult, review] = useMutation(REVIEW_ALERT);
+  const [platformResult, recordPlatformDecision] = useMutation(RECORD_PLATFORM_DECISION);
+  const result = reviews ? reviewResult : platformResult;
+  // An agency reviews the alert; a platform records its own decision on the account. Same buttons, two mutations.
   const decide = async (decision: 'CONFIRMED' | 'DISMISSED') => {
-    const outcome = await review({ input: { id: a.id, decision, note: note.trim() || undefined, createTakedownDraft: decision === 'CONFIRMED' && draft } });
+    const input = { id: a.id, decision, note: note.trim() || undefined };
+    const outcome = reviews ? await review({ input: { ...input, createTakedownDraft: decision === 'CONFIRMED' && draft } }) : await recordPlatformDecision({ input });
     if (!outcome.error) onReviewed();
   };
+  const canDecide = (reviews && a.status === 'PENDING_REVIEW') || (platformDecides && !a.platformDecision);
   return (
     <li className="card alert">
       <h2>
@@ -138,16 +146,30 @@ function AlertCard({ alert: a, reviews, onReviewed }: { alert: Alert; reviews: b
           </li>
         ))}
       </ul>
-      {reviews && a.status === 'PENDING_REVIEW' && (
+      {a.platformDecision && (
+        <p>
+          <strong>Platform decision:</strong> {words(a.platformDecision)}
+          {a.platformDecidedAt && <>, {when(a.platformDecidedAt)}</>}
+          {a.platformDecisionNote && (
+            <>
+              {' '}
+              — <Text>{a.platformDecisionNote}</Text>
+            </>
+          )}
+        </p>
+      )}
+      {canDecide && (
         <div className="review">
           <label>
             Note
             <input value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
-          <label className="check">
-            <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} />
-            On confirming, draft a takedown request from the original one
-          </label>
+          {reviews && (
+            <label className="check">
+              <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} />
+              On confirming, draft a takedown request from the original one
+            </label>
+          )}
           <div className="buttons">
             <button type="button" onClick={() => void decide('CONFIRMED')} disabled={result.fetching}>
               Confirm mirror
