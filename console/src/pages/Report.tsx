@@ -33,7 +33,9 @@ function monthBounds(now: Date): { label: string; from: string; to: string }[] {
   });
 }
 
-const hours = (value: number | null) => (value === null ? '—' : value < 1 ? `${Math.round(value * 60)} min` : `${value.toFixed(1)} h`);
+// Seconds matter too: a platform that actions within the minute must not read as "0 min".
+const hours = (value: number | null) =>
+  value === null ? '—' : value < 1 / 60 ? `${Math.round(value * 3600)} s` : value < 1 ? `${Math.round(value * 60)} min` : `${value.toFixed(1)} h`;
 
 /** The transparency report over the requests you may see: charts where a table would read worse. */
 export function Report() {

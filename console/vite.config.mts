@@ -3,11 +3,11 @@ import { defineConfig } from 'vite';
 
 // No @vitejs/plugin-react: Vite's own oxc transform compiles TSX with React's automatic runtime.
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
-    outDir: path.resolve(__dirname, '../dist/console'),
+    outDir: path.resolve(import.meta.dirname, '../dist/console'),
     emptyOutDir: true,
     // One stylesheet and scripts as files: the Content-Security-Policy allows nothing inline.
     assetsInlineLimit: 0,
