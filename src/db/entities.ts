@@ -6,6 +6,7 @@ import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction, Disclo
 import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity';
+import { SignalChange, SignalFeedState } from '../modules/signals/signal.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
 import { Partner, PartnerPlatform } from '../modules/partners/partner.entity';
 import {
@@ -39,5 +40,7 @@ export const ENTITIES = [
   Complaint,
   WebhookEndpoint,
   WebhookEvent,
+  SignalChange,
+  SignalFeedState,
   WebhookDelivery,
 ];

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, In } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
-import { groupBy } from '../../common/group-by';
+import { Clock } from '../../common/clock';
 import { scopeMirrorAlerts, scopeReviewableMirrorAlerts } from '../../access/policy';
 import { Principal } from '../../auth/principal';
 import { Distribution, Platform } from '../../common/enums';
@@ -13,6 +13,7 @@ import { inTransaction } from '../../db/transaction';
 import { recordWebhookEvents } from '../webhooks/outbox';
 import { EventBus, MirrorAlertRaisedEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
 import { Account, AccountOrganisation } from '../accounts/account.entity';
+import { readRemovedAccounts } from './removed-accounts';
 import { handleKey } from '../accounts/account.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { StatusHistoryEntry, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
@@ -54,6 +55,7 @@ export class MirrorService {
     private readonly takedowns: TakedownService,
     private readonly workers: TaskPool,
     private readonly limits: WorkerLimits,
+    private readonly clock: Clock,
   ) {}
 
   /** Builds the index from every removed account; then follows ACTIONED and REINSTATED changes. */
@@ -124,45 +126,8 @@ export class MirrorService {
     return new Set((await this.removedAccounts(accountIds)).filter((r) => r.account).map((r) => r.id));
   }
 
-  /** For each account: its removed view (last ACTIONED not followed by REINSTATED), or null. */
-  private async removedAccounts(accountIds: string[]): Promise<{ id: string; account: RemovedAccount | null }[]> {
-    if (!accountIds.length) return [];
-    const links = await this.db.getRepository(TakedownRequestAccount).findBy({ accountId: In(accountIds) });
-    const history = links.length
-      ? await this.db.getRepository(StatusHistoryEntry).find({
-          where: { takedownRequestId: In([...new Set(links.map((l) => l.takedownRequestId))]), toStatus: In([TakedownStatus.ACTIONED, TakedownStatus.REINSTATED]) },
-          order: { at: 'ASC' },
-        })
-      : [];
-    const accounts = await this.db.getRepository(Account).findBy({ id: In(accountIds) });
-    const organisationLinks = await this.db.getRepository(AccountOrganisation).findBy({ accountId: In(accountIds) });
-    // Grouped once: at start-up these lists hold every removed account, and filtering them per
-    // account would make the index build quadratic.
-    const requestsOf = groupBy(links, (l) => l.accountId);
-    const historyOf = groupBy(history, (h) => h.takedownRequestId);
-    const organisationsOf = groupBy(organisationLinks, (l) => l.accountId);
-    return accounts.map((account) => {
-      const entries = (requestsOf.get(account.id) ?? []).flatMap((l) => historyOf.get(l.takedownRequestId) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
-      let removedAt: Date | null = null;
-      for (const entry of entries) removedAt = entry.toStatus === TakedownStatus.ACTIONED ? entry.at : null;
-      return {
-        id: account.id,
-        account: removedAt
-          ? {
-              id: account.id,
-              platform: account.platform,
-              handle: account.handle,
-              displayName: account.displayName,
-              bio: account.bio,
-              links: account.links ?? [],
-              avatarPdq: account.avatarPdq,
-              avatarQuality: account.avatarQuality,
-              organisationIds: (organisationsOf.get(account.id) ?? []).map((l) => l.organisationId),
-              removedAt,
-            }
-          : null,
-      };
-    });
+  private removedAccounts(accountIds: string[]): Promise<{ id: string; account: RemovedAccount | null }[]> {
+    return readRemovedAccounts(this.db.manager, accountIds);
   }
 
   /**
@@ -215,7 +180,7 @@ export class MirrorService {
   /** Never from a half-built index: a screening waits for the build (or the rebuild after a crash). */
   private async screenSubjects(subjects: ScreeningSubject[], options: ScreenOptions): Promise<MirrorMatch[][]> {
     await this.ready;
-    return this.index.screen(subjects, { ...options, now: Date.now() });
+    return this.index.screen(subjects, { ...options, now: this.clock.now().getTime() });
   }
 
   /** The subjects to screen; uploaded avatars are hashed in the worker pool, all in one task. */
