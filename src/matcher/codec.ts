@@ -109,7 +109,8 @@ export class DocumentVerifier {
       throw new SignatureError('the document is truncated or damaged: its last line is not a signature');
     }
     const signature = line.signature;
-    if (!signature || signature.alg !== 'Ed25519' || typeof signature.kid !== 'string' || typeof signature.value !== 'string') {
+    // Strict base64: a lenient decoder ignores a stray character, and an altered byte must never verify.
+    if (!signature || signature.alg !== 'Ed25519' || typeof signature.kid !== 'string' || typeof signature.value !== 'string' || !/^[A-Za-z0-9+/]{86}==$/.test(signature.value)) {
       throw new SignatureError('the document is truncated or damaged: its last line is not a signature');
     }
     const key = this.keys.get(signature.kid);

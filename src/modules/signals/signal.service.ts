@@ -54,9 +54,10 @@ export class SignalService {
     return engineOf(this.db) === 'postgres' ? `$${n}` : '?';
   }
 
+  /** The last change's cursor; compaction may have dropped that change, never the floor above it. */
   async head(): Promise<number> {
     const [row] = await this.db.query(`SELECT MAX(seq) AS head FROM signal_changes`);
-    return Number(row?.head ?? 0);
+    return Math.max(Number(row?.head ?? 0), await this.floor());
   }
 
   async floor(): Promise<number> {
@@ -158,13 +159,15 @@ export class SignalService {
     const head = await this.head();
     if (!Number.isSafeInteger(floor) || floor < 0 || floor > head) throw badInput(`the floor must be a cursor between 0 and the head (${head})`);
     return inTransaction(this.db, async (em) => {
-      const superseded = await em.query(
+      const size = async () => Number((await em.query(`SELECT COUNT(*) AS n FROM signal_changes`))[0].n);
+      const before = await size();
+      await em.query(
         `DELETE FROM signal_changes WHERE seq <= ${this.p(1)} AND seq < (SELECT MAX(t.seq) FROM signal_changes t WHERE t."accountId" = signal_changes."accountId" AND t.seq <= ${this.p(2)})`,
         [floor, floor],
       );
-      const tombstones = await em.query(`DELETE FROM signal_changes WHERE seq <= ${this.p(1)} AND op = 'tombstone'`, [floor]);
+      await em.query(`DELETE FROM signal_changes WHERE seq <= ${this.p(1)} AND op = 'tombstone'`, [floor]);
       await em.update(SignalFeedState, { id: 'feed' }, { floor: Math.max(floor, await this.floor()) });
-      return affected(superseded) + affected(tombstones);
+      return before - (await size());
     });
   }
 
@@ -194,10 +197,4 @@ export class SignalService {
     if (written) this.log.info({ written }, 'signal feed reconciled with the removed accounts');
     return written;
   }
-}
-
-/** Rows a DELETE removed: SQLite answers a count, PostgreSQL `[rows, count]`. */
-function affected(result: unknown): number {
-  if (Array.isArray(result)) return Number(result[1] ?? 0);
-  return Number((result as { affectedRows?: number; changes?: number })?.changes ?? (result as { affectedRows?: number })?.affectedRows ?? 0);
 }
