@@ -118,7 +118,7 @@ describe('input hygiene: identifiers refused or trimmed, free text verbatim, scr
     const body = `{"query":${JSON.stringify(FLAG)},"variables":{"input":{"platform":"X","handle":"deep_holder","bio":${nested}}}}`;
     const response = await fetch(t.exchange.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.cw.analyst}` }, body });
     expect(response.status).toBeLessThan(500);
-    expect((await response.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('screens decorated sign-ups instead of refusing them', async () => {
