@@ -96,7 +96,7 @@ export async function openServices(
   const workers = new TaskPool(config.workers);
   const signals = new SignalService(db, config.signalKeys, log);
   await signals.reconcile();
-  const mirrors = new MirrorService(db, events, log, takedowns, workers, config.workers, clock);
+  const mirrors = new MirrorService(db, events, log, takedowns, workers, config.workers, clock, signals);
   accounts.afterFlag = (ctx, account) => mirrors.screenFlagged(ctx, account);
   await mirrors.start();
   const disclosures = new DisclosureService(db, events, clock, config.keyring, { sla: config.sla, instruments: config.disclosureInstruments, maxBytes: config.disclosureMaxBytes }, partners, takedowns, evidence);

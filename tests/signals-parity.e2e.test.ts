@@ -1,6 +1,9 @@
 import { Role } from '../src/auth/roles';
-import { keySetOf, SignalMatcher } from '../src/matcher';
+import { keySetOf, SignalMatcher, SignalPublicJwk } from '../src/matcher';
+import { MirrorIndex, MirrorMatch } from '../src/modules/mirrors/engine/mirror-index';
 import { generateLabelledSet } from '../src/modules/mirrors/engine/synthetic';
+import { MirrorService } from '../src/modules/mirrors/mirror.service';
+import { readRemovedAccounts } from '../src/modules/mirrors/removed-accounts';
 import { useCasework } from './helpers/casework';
 import { ManualClock } from './helpers/exchange';
 
@@ -21,9 +24,11 @@ describe('parity of the embedded matcher with screenAccount', () => {
   const clock = new ManualClock();
   const t = useCasework({}, clock);
 
-  it('gives identical verdicts, probabilities (to 1e-9), matches and signals for every candidate', async () => {
+  const set = generateLabelledSet({ seed: 7, banned: 400, positivesPerFamily: 20, negativesPerFamily: 25 });
+  let all: string[] = [];
+
+  beforeAll(async () => {
     const { cw, exchange } = t;
-    const set = generateLabelledSet({ seed: 7, banned: 400, positivesPerFamily: 20, negativesPerFamily: 25 });
     const organisations = new Map<string, string>();
     for (const id of ['ttp', 'iskp', 'bla', 'blf']) organisations.set(id, await cw.organisation());
     const reviewers: Record<(typeof OPERATED)[number], string> = { X: cw.xReviewer, FACEBOOK: cw.metaReviewer, TELEGRAM: exchange.token('telegram', Role.PLATFORM_REVIEWER) };
@@ -48,13 +53,17 @@ describe('parity of the embedded matcher with screenAccount', () => {
         await cw.move(reviewers[platform], draft.id, 'ACTIONED', { action: 'ACCOUNT_SUSPENDED' });
       }
     }
-    const all = [...byPlatform.values()].flat();
+    all = [...byPlatform.values()].flat();
     const index = exchange.services.mirrors.index;
     for (let i = 0; i < 200 && !(await Promise.all(all.map((id) => index.has(id)))).every(Boolean); i++) await new Promise((r) => setTimeout(r, 25));
+  }, 240000);
+
+  it('gives identical verdicts, probabilities (to 1e-9), matches and signals for every candidate', async () => {
+    const { cw, exchange } = t;
 
     const xSystem = exchange.token('x', Role.PLATFORM_SYSTEM, 'x-signup-service');
     const base = exchange.url.replace('/graphql', '/signals/v1');
-    const matcher = new SignalMatcher(keySetOf(await (await fetch(`${base}/keys`)).json()));
+    const matcher = new SignalMatcher(keySetOf((await (await fetch(`${base}/keys`)).json()) as { keys: SignalPublicJwk[] }));
     await matcher.loadSnapshot(Buffer.from(await (await fetch(`${base}/snapshot`, { headers: { authorization: `Bearer ${xSystem}` } })).arrayBuffer()));
     expect(matcher.size).toBe(all.length);
 
@@ -81,5 +90,26 @@ describe('parity of the embedded matcher with screenAccount', () => {
     });
     // Not a vacuous comparison: most mirrors in the set are caught.
     expect(alarming).toBeGreaterThan(set.queries.filter((q) => q.originalId).length / 2);
-  }, 240000);
+  }, 120000);
+
+  it('builds the server index at start from the feed, equal to a fresh build from the accounts', async () => {
+    const { services } = t.exchange;
+    const fresh = new MirrorIndex();
+    for (const { account } of await readRemovedAccounts(services.db.manager, all)) if (account) fresh.add(account);
+    expect(fresh.size).toBe(all.length);
+    // The start-up path itself: a second mirror service over the same database, loading from the feed.
+    const started = new MirrorService(services.db, services.events, services.log, services.takedowns, services.workers, { ...services.config.workers, threads: 0 }, clock, services.signals);
+    await started.start();
+    try {
+      const now = clock.now().getTime();
+      for (const { subject } of set.queries) {
+        const [loaded] = await started.index.screen([subject], { limit: 10, minProbability: 0, now });
+        const built = fresh.screen(subject, { limit: 10, minProbability: 0, now });
+        const view = (matches: MirrorMatch[]) => matches.map((m) => ({ id: m.account.id, p: m.probability, signals: m.signals.map((s) => s.text) }));
+        expect(view(loaded)).toEqual(view(built));
+      }
+    } finally {
+      await started.stop();
+    }
+  }, 120000);
 });

@@ -14,6 +14,8 @@ import { recordWebhookEvents } from '../webhooks/outbox';
 import { EventBus, MirrorAlertRaisedEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
 import { Account, AccountOrganisation } from '../accounts/account.entity';
 import { readRemovedAccounts } from './removed-accounts';
+import { SignalService } from '../signals/signal.service';
+import type { IndexChanges } from './engine/index-thread';
 import { handleKey } from '../accounts/account.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { StatusHistoryEntry, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
@@ -56,6 +58,7 @@ export class MirrorService {
     private readonly workers: TaskPool,
     private readonly limits: WorkerLimits,
     private readonly clock: Clock,
+    private readonly signals: SignalService,
   ) {}
 
   /** Builds the index from every removed account; then follows ACTIONED and REINSTATED changes. */
@@ -78,16 +81,22 @@ export class MirrorService {
     this.ready.catch((err) => this.log.error({ err }, 'rebuilding the mirror index failed; screenings fail until PAX restarts'));
   }
 
+  /**
+   * Loads the index from the signal feed's change log, where every removed account is stored with
+   * its keys computed: nothing is normalised or hashed at start. Changes the log receives meanwhile
+   * are caught up on afterwards, from the database like any later change.
+   */
   private async build(): Promise<void> {
     const started = Date.now();
-    const requestIds = (await this.db.getRepository(StatusHistoryEntry).find({ select: { takedownRequestId: true }, where: { toStatus: TakedownStatus.ACTIONED } })).map((h) => h.takedownRequestId);
-    const unique = [...new Set(requestIds)];
+    const cursor = await this.signals.head();
     let indexed = 0;
-    for (let i = 0; i < unique.length; i += BUILD_BATCH) {
-      indexed = await this.refresh(unique.slice(i, i + BUILD_BATCH));
-      this.log.info({ requests: Math.min(i + BUILD_BATCH, unique.length), of: unique.length, indexed }, 'building the mirror index');
+    for await (const page of this.signals.entriesAt(cursor, BUILD_BATCH)) {
+      indexed = await this.post({ add: [], remove: [], signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
+      this.log.info({ indexed }, 'loading the mirror index from the signal feed');
     }
-    this.log.info({ indexed, ms: Date.now() - started }, 'mirror index ready');
+    const changed = await this.signals.accountsChangedAfter(cursor);
+    if (changed.length) indexed = await this.refreshAccounts(changed);
+    this.log.info({ indexed, cursor, ms: Date.now() - started }, 'mirror index ready');
   }
 
   /** Every instance hears every status change through the bus, so all indexes stay in step. */
@@ -112,11 +121,27 @@ export class MirrorService {
 
   /** Re-reads the accounts of these requests and indexes those that stand removed; resolves with the index size. */
   private refresh(requestIds: string[]): Promise<number> {
-    const done = this.changes.then(async () => {
+    return this.enqueue(async () => {
       const links = requestIds.length ? await this.db.getRepository(TakedownRequestAccount).findBy({ takedownRequestId: In(requestIds) }) : [];
-      const removed = await this.removedAccounts([...new Set(links.map((l) => l.accountId))]);
-      return this.index.apply({ add: removed.flatMap((r) => (r.account ? [r.account] : [])), remove: removed.filter((r) => !r.account).map((r) => r.id) });
+      return this.applyAccounts([...new Set(links.map((l) => l.accountId))]);
     });
+  }
+
+  private refreshAccounts(accountIds: string[]): Promise<number> {
+    return this.enqueue(() => this.applyAccounts(accountIds));
+  }
+
+  private post(changes: IndexChanges): Promise<number> {
+    return this.enqueue(() => this.index.apply(changes));
+  }
+
+  private async applyAccounts(accountIds: string[]): Promise<number> {
+    const removed = await this.removedAccounts(accountIds);
+    return this.index.apply({ add: removed.flatMap((r) => (r.account ? [r.account] : [])), remove: removed.filter((r) => !r.account).map((r) => r.id) });
+  }
+
+  private enqueue(work: () => Promise<number>): Promise<number> {
+    const done = this.changes.then(work);
     this.changes = done.catch(() => undefined);
     return done;
   }

@@ -79,17 +79,23 @@ export class SignalService {
   }
 
   /** Every entry current at `cursor`, in entry id order, a page at a time. */
-  private async *entriesAt(cursor: number): AsyncGenerator<{ entryId: string; payload: string }> {
+  async *entriesAt(cursor: number, page = PAGE): AsyncGenerator<{ entryId: string; accountId: string; payload: string }[]> {
     let last = '';
     for (;;) {
-      const rows: { entryId: string; payload: string }[] = await this.db.query(
-        `SELECT s."entryId" AS "entryId", s.payload AS payload ${this.current(this.p(1), ` AND s."entryId" > ${this.p(2)}`)} ORDER BY s."entryId" LIMIT ${PAGE}`,
+      const rows: { entryId: string; accountId: string; payload: string }[] = await this.db.query(
+        `SELECT s."entryId" AS "entryId", s."accountId" AS "accountId", s.payload AS payload ${this.current(this.p(1), ` AND s."entryId" > ${this.p(2)}`)} ORDER BY s."entryId" LIMIT ${page}`,
         [cursor, last],
       );
-      yield* rows;
-      if (rows.length < PAGE) return;
+      if (rows.length) yield rows;
+      if (rows.length < page) return;
       last = rows[rows.length - 1].entryId;
     }
+  }
+
+  /** The accounts changed after `cursor`, for a copy of the index catching up. */
+  async accountsChangedAfter(cursor: number): Promise<string[]> {
+    const rows: { accountId: string }[] = await this.db.query(`SELECT DISTINCT "accountId" AS "accountId" FROM signal_changes WHERE seq > ${this.p(1)}`, [cursor]);
+    return rows.map((r) => r.accountId);
   }
 
   /** A cursor a snapshot or a change batch may start from: not compacted away, not ahead of the log. */
@@ -114,7 +120,7 @@ export class SignalService {
     const entries = this.entriesAt(cursor);
     async function* bytes() {
       yield signer.line({ format: FORMAT, kind: 'snapshot', cursor, count });
-      for await (const { payload } of entries) yield signer.raw(payload);
+      for await (const page of entries) for (const { payload } of page) yield signer.raw(payload);
       yield signer.finish();
     }
     return { cursor, count, bytes: bytes() };
@@ -141,11 +147,13 @@ export class SignalService {
   /** The avatar hashes of every current entry, one `pdq <hex>` line each: HMA's local-file exchange format. */
   async *hmaPdq(): AsyncGenerator<string> {
     const seen = new Set<string>();
-    for await (const { payload } of this.entriesAt(await this.head())) {
-      const hex: string | null = JSON.parse(payload).avatarPdq;
-      if (hex && !seen.has(hex)) {
-        seen.add(hex);
-        yield `pdq ${hex}\n`;
+    for await (const page of this.entriesAt(await this.head())) {
+      for (const { payload } of page) {
+        const hex: string | null = JSON.parse(payload).avatarPdq;
+        if (hex && !seen.has(hex)) {
+          seen.add(hex);
+          yield `pdq ${hex}\n`;
+        }
       }
     }
   }
