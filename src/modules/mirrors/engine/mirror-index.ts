@@ -76,24 +76,34 @@ const DAY = 86_400_000;
 const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
 const compact = (key: string) => key.replace(/[^a-z0-9]/g, '');
 
+/**
+ * Most keys (LSH bands, name keys) belong to one account: such a key holds its value directly, and
+ * only a shared key gets a Set. At a million accounts a Set per key cost gigabytes and most of the
+ * load time.
+ */
 class MultiMap<K, V> {
-  private readonly map = new Map<K, Set<V>>();
+  private readonly map = new Map<K, V | Set<V>>();
   add(key: K, value: V) {
-    const set = this.map.get(key);
-    if (set) set.add(value);
-    else this.map.set(key, new Set([value]));
+    const held = this.map.get(key);
+    if (held === undefined) this.map.set(key, value);
+    else if (held instanceof Set) held.add(value);
+    else if (held !== value) this.map.set(key, new Set([held, value]));
   }
   delete(key: K, value: V) {
-    const set = this.map.get(key);
-    if (!set) return;
-    set.delete(value);
-    if (set.size === 0) this.map.delete(key);
+    const held = this.map.get(key);
+    if (held instanceof Set) {
+      held.delete(value);
+      if (held.size === 0) this.map.delete(key);
+    } else if (held === value) this.map.delete(key);
   }
-  get(key: K): Set<V> | undefined {
-    return this.map.get(key);
+  get(key: K): Set<V> | V[] | undefined {
+    const held = this.map.get(key);
+    if (held === undefined || held instanceof Set) return held as Set<V> | undefined;
+    return [held];
   }
   count(key: K): number {
-    return this.map.get(key)?.size ?? 0;
+    const held = this.map.get(key);
+    return held === undefined ? 0 : held instanceof Set ? held.size : 1;
   }
 }
 
@@ -108,7 +118,7 @@ export class MirrorIndex {
   private readonly cores = new DeletionIndex();
   private readonly coreOwners = new MultiMap<string, string>();
   private readonly avatars = new PdqMultiIndex<string>();
-  private readonly bands = new MultiMap<string, string>();
+  private readonly bands = new MultiMap<number, string>();
   private readonly links = new MultiMap<string, string>();
 
   constructor(private readonly model: ModelWeights = SHIPPED_WEIGHTS) {}
