@@ -188,14 +188,17 @@ audit
     if (!result.intact) process.exitCode = 1;
   });
 
+/** A command that prints a new key entry for a key list in the environment. */
+function keyGenerator(parent: Command, name: string, description: string, generate: (id: string) => string) {
+  parent
+    .command(name)
+    .description(description)
+    .option('--id <id>', 'a name for the key, e.g. the date', new Date().toISOString().slice(0, 10))
+    .action((options: { id: string }) => say(generate(options.id)));
+}
+
 const keys = program.command('keys').description('master keys for sealed disclosures and evidence');
-keys
-  .command('generate')
-  .description('print a new master key entry for PAX_MASTER_KEYS')
-  .option('--id <id>', 'a name for the key, e.g. the date', new Date().toISOString().slice(0, 10))
-  .action((options: { id: string }) => {
-    say(generateMasterKey(options.id));
-  });
+keyGenerator(keys, 'generate', 'print a new master key entry for PAX_MASTER_KEYS', generateMasterKey);
 keys
   .command('rewrap')
   .description('move every data key onto PAX_MASTER_KEY_ID; payloads are not re-encrypted')
@@ -244,13 +247,7 @@ signals
       throw error;
     }
   });
-signals
-  .command('keygen')
-  .description('print a new signing key entry for PAX_SIGNAL_KEYS (put it first to rotate; keep the old one listed)')
-  .option('--id <id>', 'a key id, e.g. the date', new Date().toISOString().slice(0, 10))
-  .action((options: { id: string }) => {
-    say(generateSignalKey(options.id));
-  });
+keyGenerator(signals, 'keygen', 'print a new signing key entry for PAX_SIGNAL_KEYS (put it first to rotate; keep the old one listed)', generateSignalKey);
 signals
   .command('compact')
   .description('drop changes up to a cursor that no client needs any more; clients behind it must take a new snapshot')
