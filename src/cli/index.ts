@@ -194,7 +194,9 @@ function keyGenerator(parent: Command, name: string, description: string, genera
     .command(name)
     .description(description)
     .option('--id <id>', 'a name for the key, e.g. the date', new Date().toISOString().slice(0, 10))
-    .action((options: { id: string }) => say(generate(options.id)));
+    .action((options: { id: string }) => {
+      say(generate(options.id));
+    });
 }
 
 const keys = program.command('keys').description('master keys for sealed disclosures and evidence');
