@@ -14,6 +14,7 @@ import { ComplaintResolver } from './modules/complaints/complaint.resolver';
 import { TransparencyResolver } from './modules/reports/transparency.resolver';
 import { auditRootFields } from './modules/audit/audit.middleware';
 import { WebhookResolver } from './modules/webhooks/webhook.resolver';
+import { SignalResolver } from './modules/signals/signal.resolver';
 import { DisclosureHistoryEntryResolver, DisclosureOpeningResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 export const RESOLVERS = [
@@ -32,6 +33,7 @@ export const RESOLVERS = [
   ComplaintResolver,
   TransparencyResolver,
   WebhookResolver,
+  SignalResolver,
 ] as const;
 
 /**

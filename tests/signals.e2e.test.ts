@@ -71,6 +71,19 @@ describe('the signal feed over HTTP', () => {
     }
   });
 
+  it('tells PLATFORM_SYSTEM tokens, and only them, the cursor and counts through GraphQL', async () => {
+    const QUERY = '{ signalFeed { cursor floor entries keyIds } }';
+    const { header } = verifyDocument(await document('/snapshot'), keys);
+    const data = await t.cw.ok(xSystem, QUERY);
+    expect(data.signalFeed).toEqual({ cursor: header.cursor, floor: 0, entries: header.count, keyIds: [...keys.keys()] });
+    for (const token of [t.cw.xReviewer, t.cw.system, t.cw.analyst]) {
+      const refused = await t.exchange.gql(token, QUERY);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(refused.data?.signalFeed ?? null).toBeNull();
+    }
+    expect((await t.exchange.gql(null, QUERY)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('publishes the public view and matching keys of a removed account, nothing else, gzip-compressed', async () => {
     const account = await flagged('feed_public_view');
     const before = verifyDocument(await document('/snapshot'), keys);

@@ -15,6 +15,9 @@ const PAGE = 2000;
 const RECONCILE_BATCH = 1000;
 export const MAX_CHANGES_PER_BATCH = 10_000;
 
+/** Production without PAX_SIGNAL_KEYS runs without the feed. */
+export const unavailable = () => badInput('the signal feed is off: PAX has no signing key (set PAX_SIGNAL_KEYS)');
+
 /** Why a cursor is refused; the client's remedy in both cases is a new snapshot. */
 export class CursorError extends PaxError {
   constructor(
