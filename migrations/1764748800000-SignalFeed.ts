@@ -3,8 +3,8 @@ import { engineOf, timestampColumn } from '../src/db/dialect';
 import { integer, ref, text } from './columns';
 
 /** The signal feed's change log and its compaction floor. */
-export class SignalFeed1764576000000 implements MigrationInterface {
-  name = 'SignalFeed1764576000000';
+export class SignalFeed1764748800000 implements MigrationInterface {
+  name = 'SignalFeed1764748800000';
 
   async up(q: QueryRunner): Promise<void> {
     const engine = engineOf(q.connection);
