@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  // Need PostgreSQL, Redis and a build: `npm run test:cluster`, `npm run test:crash`.
-  testPathIgnorePatterns: ['/node_modules/', '/tests/cluster/', '/tests/crash/'],
+  // Need PostgreSQL, Redis and a build: `npm run test:cluster`, `npm run test:crash`; Chromium: `npm run test:console`.
+  testPathIgnorePatterns: ['/node_modules/', '/tests/cluster/', '/tests/crash/', '/tests/console/'],
   transform: {
     // Type errors are reported by `npm run typecheck`, which `npm test` runs first.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],

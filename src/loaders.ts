@@ -15,6 +15,7 @@ import {
   TakedownRequestAccount,
   TakedownRequestOrganisation,
 } from './modules/takedowns/takedown.entity';
+import { ReviewFlag } from './modules/takedowns/review-flag.entity';
 
 type Scope = <T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, p: Principal) => SelectQueryBuilder<T>;
 const unscoped: Scope = (query) => query;
@@ -92,6 +93,8 @@ export function createLoaders(db: DataSource, partners: PartnerDirectory, curren
     requestsOfAccount: linked(TakedownRequestAccount, 'accountId', 'takedownRequestId', TakedownRequest, scopeTakedownRequests),
     evidenceOfAccount: owned(EvidenceItem, 'accountId', scopeEvidence),
     historyOfRequest: owned(StatusHistoryEntry, 'takedownRequestId', scopeStatusHistory),
+    /** Unscoped: the request itself was read through the policy, and its flags hold nothing more private. */
+    reviewFlagsOfRequest: owned(ReviewFlag, 'takedownRequestId', unscoped),
     takedownRequest: byId(TakedownRequest, scopeTakedownRequests),
     evidenceOfDisclosure: owned(EvidenceItem, 'disclosureRequestId', scopeEvidence),
     historyOfDisclosure: owned(DisclosureHistoryEntry, 'disclosureRequestId', scopeDisclosureRecords),

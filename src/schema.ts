@@ -15,6 +15,8 @@ import { TransparencyResolver } from './modules/reports/transparency.resolver';
 import { auditRootFields } from './modules/audit/audit.middleware';
 import { WebhookResolver } from './modules/webhooks/webhook.resolver';
 import { SignalResolver } from './modules/signals/signal.resolver';
+import { StixResolver } from './modules/stix/stix.resolver';
+import { DesignationImportResolver } from './modules/designations/designation-import.resolver';
 import { DisclosureHistoryEntryResolver, DisclosureOpeningResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 export const RESOLVERS = [
@@ -34,6 +36,8 @@ export const RESOLVERS = [
   TransparencyResolver,
   WebhookResolver,
   SignalResolver,
+  StixResolver,
+  DesignationImportResolver,
 ] as const;
 
 /**

@@ -22,6 +22,8 @@ import { httpStatusPlugin } from './http/status';
 import { jsonErrorHandler, jsonNotFound } from './http/errors';
 import { metricsHandler, startMetricsServer } from './http/metrics';
 import { signalsRouter } from './http/signals';
+import { consoleRouter } from './http/console';
+import { taxiiRoutes } from './http/taxii';
 
 export interface PaxServer {
   httpServer: http.Server;
@@ -218,6 +220,9 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
       },
     }),
   );
+  app.use(taxiiRoutes(services, (authorization) => authenticate(authorization, 'taxii')));
+  // The web console at `/`: a client of /graphql, like any other.
+  app.use(consoleRouter(config));
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(log));
 

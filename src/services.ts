@@ -28,6 +28,9 @@ import { TransparencyReports } from './modules/reports/transparency.service';
 import { TaskPool } from './workers/task-pool';
 import { WebhookService } from './modules/webhooks/webhook.service';
 import { WebhookDispatcher } from './modules/webhooks/dispatcher';
+import { StixExporter } from './modules/stix/stix-export';
+import { StixImportService } from './modules/stix/stix-import.service';
+import { DesignationImportService } from './modules/designations/designation-import.service';
 
 /** Everything a request needs, built once per process. */
 export interface Services {
@@ -42,6 +45,7 @@ export interface Services {
   tokens: TokenVerifier;
   partners: PartnerDirectory;
   organisations: OrganisationService;
+  designationImports: DesignationImportService;
   accounts: AccountService;
   takedowns: TakedownService;
   mirrors: MirrorService;
@@ -58,6 +62,9 @@ export interface Services {
   webhooks: WebhookService;
   /** Sends the webhook outbox; `pax serve` starts it unless PAX_WEBHOOK_WORKER=false. */
   webhookDispatcher: WebhookDispatcher;
+  /** STIX 2.1 export (GraphQL, TAXII, pax export stix) and import proposals. */
+  stix: StixExporter;
+  stixImports: StixImportService;
   anchorTimer?: NodeJS.Timeout;
   clock: Clock;
   sweepTimer: NodeJS.Timeout;
@@ -110,6 +117,7 @@ export async function openServices(
   const anchorTimer = config.auditAnchorSeconds > 0 ? setInterval(() => void anchor(audit, log), config.auditAnchorSeconds * 1000) : undefined;
   anchorTimer?.unref();
   const metrics = new PaxMetrics(db);
+  const organisations = new OrganisationService(db);
   const webhookDispatcher = new WebhookDispatcher(db, config.keyring, partners, metrics, log, config.webhooks, (principal) => createContext(services, principal, `webhook:${principal.sub}`, false), clock);
   const services: Services = {
     config,
@@ -121,7 +129,8 @@ export async function openServices(
     statisticsTimer,
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
-    organisations: new OrganisationService(db),
+    organisations,
+    designationImports: new DesignationImportService(db, events, clock),
     accounts,
     takedowns,
     mirrors,
@@ -138,6 +147,8 @@ export async function openServices(
     sweepTimer,
     webhooks: new WebhookService(db, config.keyring, clock, config.webhooks.transport.allowLoopback),
     webhookDispatcher,
+    stix: new StixExporter(organisations, accounts, takedowns),
+    stixImports: new StixImportService(db, accounts),
   };
   return services;
 }

@@ -142,6 +142,48 @@ describe(`pax on a fresh ${runDatabase ? 'PostgreSQL schema' : 'SQLite file'}`, 
     expect(anchor.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(verify.stdout)).toMatchObject({ intact: true });
   });
+
+  it('designations import prints the diff on stdout and progress on stderr, needs an agency to write, and refuses a bad file in one line', async () => {
+    const database = await freshDatabase();
+    const list = (name: string) => path.resolve(__dirname, 'fixtures/sanctions', name);
+    const importing = (...args: string[]) => pax(database, ['designations', 'import', '--source', 'csv', ...args]);
+    expect((await pax(database, ['partner', 'add', '--slug', 'pta', '--kind', 'AGENCY'])).code).toBe(0);
+
+    const unnamed = await importing(list('nacta-first-schedule.csv'));
+    expect(unnamed).toMatchObject({ code: 1, stdout: '' });
+    expect(unnamed.stderr).toContain('pax: name the agency the import is made for with --agency <slug>');
+    const dry = await importing(list('nacta-first-schedule.csv'), '--dry-run');
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, empty: false, authority: 'PK', list: 'NACTA First Schedule', entitiesRead: 4 });
+    expect(dry.stderr).toMatch(/matching .* 4\/4/);
+
+    const first = await importing(list('nacta-first-schedule.csv'), '--agency', 'pta');
+    expect(JSON.parse(first.stdout)).toMatchObject({ dryRun: false, empty: false, newOrganisations: expect.arrayContaining([expect.objectContaining({ name: 'Balochistan Liberation Army' })]) });
+    expect(first.stderr).toMatch(/writing .* 8\/8/);
+    expect(JSON.parse((await importing(list('nacta-first-schedule.csv'), '--agency', 'pta')).stdout)).toMatchObject({ empty: true });
+    const delisted = await importing(list('nacta-first-schedule-delisted.csv'), '--agency', 'pta', '--format', 'text');
+    expect(delisted.code).toBe(0);
+    expect(delisted.stdout).toContain('De-listings (1)\n  NACTA-FS-71  ');
+    expect(delisted.stdout).toContain('no active designation left');
+
+    fs.writeFileSync(path.join(database.cwd, 'bad.csv'), 'type,authority,list,reference,name,designated_on\nentity,PK,NACTA First Schedule,NACTA-FS-1,Someone,2001-02-30\n');
+    const bad = await importing('bad.csv', '--agency', 'pta');
+    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    expect(bad.stderr).toContain('pax: not a PAX designations CSV: line 2, column designated_on: "2001-02-30" is not a date (YYYY-MM-DD); nothing was imported\n');
+    expect(bad.stderr).not.toContain('PAX_DEBUG');
+    const verify = JSON.parse((await pax(database, ['audit', 'verify'])).stdout);
+    expect(verify).toMatchObject({ intact: true, checked: 4 });
+  });
+
+  it('exports a partner\'s STIX bundle on stdout, with progress on stderr, and names an unknown partner', async () => {
+    const database = await freshDatabase();
+    expect(await pax(database, ['partner', 'add', '--slug', 'pta', '--kind', 'AGENCY'])).toMatchObject({ code: 0 });
+    const [exported, unknown] = await Promise.all([pax(database, ['export', 'stix', '--partner', 'pta']), pax(database, ['export', 'stix', '--partner', 'nobody'])]);
+    expect(exported).toMatchObject({ code: 0 });
+    expect(JSON.parse(exported.stdout)).toMatchObject({ type: 'bundle', id: expect.stringMatching(/^bundle--/), objects: expect.arrayContaining([expect.objectContaining({ type: 'identity' })]) });
+    expect(exported.stderr).toMatch(/exporting .* 3\/3 collections/);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toMatch(/no active partner "nobody"; check the slug/);
+  });
 });
 
 describe('pax data commands without a database', () => {

@@ -88,6 +88,35 @@ const FIELD_HINTS: Record<string, fc.Arbitrary<unknown>> = {
   mediaType: fc.constantFrom('application/json', 'application/pdf', 'text/plain', 'nope'),
 };
 
+/** STIX bundles for proposeStixImport: mostly well-formed, with hostile names, types and structure. */
+function stixBundle(fixture: Fixture): fc.Arbitrary<unknown> {
+  const at = fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00Z', 'yesterday');
+  const actor = fc.record({
+    type: fc.constantFrom('threat-actor', 'intrusion-set', 'x-custom-thing'),
+    spec_version: fc.constant('2.1'),
+    id: fc.uuid({ version: 4 }).map((u) => `threat-actor--${u}`),
+    created: at,
+    modified: at,
+    name: text,
+    aliases: fc.array(text, { maxLength: 3 }),
+    external_references: fc.array(fc.record({ source_name: fc.constantFrom('UN designation', 'UK designation', 'XX designation', 'mitre'), external_id: text, description: fc.constantFrom('Designated by UN on 2011-07-29', 'on 2999-01-01', 'listed 2020-02-30', '') }), { minLength: 1, maxLength: 2 }),
+  });
+  const account = fc.record({
+    type: fc.constant('user-account'),
+    spec_version: fc.constant('2.1'),
+    id: fc.uuid({ version: 4 }).map((u) => `user-account--${u}`),
+    account_type: fc.constantFrom('twitter', 'x', 'facebook', 'telegram', 'myspace', ''),
+    account_login: text,
+    display_name: text,
+  });
+  const object = fc.oneof({ weight: 4, arbitrary: actor }, { weight: 4, arbitrary: account }, { weight: fixture.hostile ? 1 : 0, arbitrary: wrongType });
+  return fc.record({
+    type: fc.constantFrom('bundle', 'bundle', 'bundle', 'report'),
+    id: fc.oneof(fc.uuid({ version: 4 }).map((u) => `bundle--${u}`), text),
+    objects: fc.oneof({ weight: 6, arbitrary: fc.array(object, { maxLength: 5 }) }, { weight: 1, arbitrary: wrongType }),
+  });
+}
+
 interface Fixture {
   ids: string[];
   /** Well-typed runs reach the services with hostile content; hostile ones also break the types. */
@@ -120,6 +149,8 @@ function scalar(type: GraphQLScalarType, fixture: Fixture): fc.Arbitrary<unknown
       );
     case 'String':
       return text;
+    case 'JSONObject':
+      return stixBundle(fixture);
     default:
       throw new Error(`the fuzzer has no generator for the scalar ${type.name}; add one`);
   }
@@ -227,7 +258,10 @@ describe('fuzzing every mutation', () => {
     const endpoint = (await cw.ok(tokens.system, `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }`, {
       input: { url: 'http://127.0.0.1:9/pax', eventTypes: ['TAKEDOWN_STATUS_CHANGED'] },
     })).createWebhookEndpoint.endpoint.id;
-    ids.push(organisation, removed.flagAccount.id, actioned.id, screened.screenAccount.alert.id, preservation, legal, complaint, endpoint, ...requests.map((r) => r.id), ...requests.map((r) => r.accounts[0].id));
+    const proposal = (await cw.ok(cw.analyst, `mutation($input: ProposeStixImportInput!) { proposeStixImport(input: $input) { id } }`, {
+      input: { bundle: { type: 'bundle', id: 'bundle--6e9f3a3c-7a3c-4d0a-9b1e-2f8f0c1b2a3d', objects: [{ type: 'user-account', spec_version: '2.1', id: 'user-account--9d2c1b4a-3e5f-4a6b-8c7d-0e1f2a3b4c5d', account_type: 'twitter', account_login: 'fuzz_import' }] } },
+    })).proposeStixImport.id;
+    ids.push(proposal, organisation, removed.flagAccount.id, actioned.id, screened.screenAccount.alert.id, preservation, legal, complaint, endpoint, ...requests.map((r) => r.id), ...requests.map((r) => r.accounts[0].id));
   });
 
   /** Who each mutation is for; a new mutation without an entry fails the suite. */
@@ -241,8 +275,11 @@ describe('fuzzing every mutation', () => {
     resumeWebhookEndpoint: ['system'],
     rotateWebhookSecret: ['system', 'xReviewer'],
     designateOrganisation: ['analyst'],
+    decideStixImport: ['analyst', 'moiSupervisor'],
+    proposeStixImport: ['analyst', 'xReviewer'],
     extendPreservation: ['supervisor'],
     flagAccount: ['analyst', 'moiAnalyst'],
+    importDesignations: ['system', 'supervisor'],
     openDisclosure: ['reader', 'xReviewer'],
     reviewMirrorAlert: ['analyst', 'moiSupervisor'],
     screenAccount: ['xSystem', 'xReviewer'],

@@ -1,4 +1,5 @@
 import { Role } from '../src/auth/roles';
+import { plantLeakWorld } from './helpers/leak-world';
 import { Casework, STATUS_CHANGED } from './helpers/casework';
 import { errorCode, startExchange, TestExchange } from './helpers/exchange';
 
@@ -34,27 +35,7 @@ describe('visibility: every role, every path', () => {
       AGENCY_DISCLOSURE_READER: exchange.token('pta', Role.AGENCY_DISCLOSURE_READER),
       AUDITOR: exchange.token('ofcom', Role.AUDITOR),
     };
-    const evidence = (tag: string) => [
-      { url: `https://evidence.example/${tag}/public`, classification: 'SHAREABLE' },
-      { url: `https://evidence.example/${tag}/SECRET-restricted`, classification: 'RESTRICTED' },
-    ];
-    planted.org = await cw.organisation(cw.analyst, 'SECRET-org-note');
-    const account = (platform: string, tag: string, distribution = 'ALL_AGENCIES') =>
-      cw.account({ platform, distribution, organisationIds: [planted.org], internalNotes: `SECRET-${tag}-note`, evidence: evidence(tag) });
-    planted.accountX = await account('X', 'x');
-    planted.accountMeta = await account('FACEBOOK', 'meta');
-    planted.accountCovert = await account('X', 'covert', 'ORIGINATOR_ONLY');
-    planted.accountUnrequested = await account('X', 'unrequested');
-    planted.accountDraftOnly = await account('X', 'draftonly');
-    const submit = async (accountId: string) => {
-      const draft = await cw.draft({ accountIds: [accountId], internalNotes: 'SECRET-request-note' });
-      await cw.move(cw.supervisor, draft.id, 'SUBMITTED', { note: 'SECRET-history-note' });
-      return draft.id;
-    };
-    planted.requestX = await submit(planted.accountX);
-    planted.requestMeta = await submit(planted.accountMeta);
-    planted.requestCovert = await submit(planted.accountCovert);
-    planted.requestDraft = (await cw.draft({ accountIds: [planted.accountDraftOnly], internalNotes: 'SECRET-draft-note' })).id;
+    Object.assign(planted, await plantLeakWorld(cw));
   });
   afterAll(() => exchange.close());
 

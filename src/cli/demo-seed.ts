@@ -1,4 +1,6 @@
 import { Principal, principalFromPartner } from '../auth/principal';
+import { signDevToken } from '../auth/jwt';
+import type { PaxConfig } from '../config';
 import { Role } from '../auth/roles';
 import { Authority, Classification, Distribution, PartnerKind, Platform } from '../common/enums';
 import { createContext, Services } from '../services';
@@ -15,12 +17,29 @@ export const DEMO_IDENTITIES = [
   { label: 'Meta platform reviewer', partner: 'meta', sub: 'meta-reviewer', roles: [Role.PLATFORM_REVIEWER] },
 ] as const;
 
+export interface DemoPersona {
+  label: string;
+  partner: string;
+  sub: string;
+  roles: Role[];
+  token: string;
+}
+
+/**
+ * Fresh 12-hour tokens for the demo identities, where this instance may offer them: development with
+ * demo seeding on and the local HS256 secret. Empty otherwise, production always.
+ */
+export function demoPersonas(config: PaxConfig): DemoPersona[] {
+  if (config.production || !config.seedDemoWhenEmpty || !config.jwt.secret) return [];
+  return DEMO_IDENTITIES.map((id) => ({ ...id, roles: [...id.roles], token: signDevToken(config.jwt, { ...id, roles: [...id.roles], ttl: '12h' }) }));
+}
+
 /**
  * Designations as published by each authority (UN 1267 list, US State Department FTO list,
  * UK Home Office proscribed list, Pakistan's Ministry of Interior / NACTA First Schedule).
  * The README lists them with what is and is not verified.
  */
-const ORGANISATIONS = [
+export const DEMO_ORGANISATIONS = [
   {
     name: 'Tehreek-i-Taliban Pakistan',
     aliases: ['Tehrik-e-Taliban Pakistan', 'TTP', 'Pakistani Taliban', 'تحریک طالبان پاکستان'],
@@ -75,7 +94,7 @@ export async function seedDemo(services: Services, log: (line: string) => void =
   const xReviewer = as(principalFromPartner(partner.x, 'x-reviewer', [Role.PLATFORM_REVIEWER], Number.MAX_SAFE_INTEGER));
 
   const orgs: Organisation[] = [];
-  for (const org of ORGANISATIONS) orgs.push(await services.organisations.designate(analyst, org));
+  for (const org of DEMO_ORGANISATIONS) orgs.push(await services.organisations.designate(analyst, org));
   log(`organisations: ${orgs.map((o) => o.name).join(', ')}`);
 
   const flag = (platform: Platform, handle: string, displayName: string, org: number, distribution = Distribution.ALL_AGENCIES) =>

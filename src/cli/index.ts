@@ -12,8 +12,9 @@ import { PartnerKind, Platform } from '../common/enums';
 import { buildPaxSchema, printPaxSchema } from '../schema';
 import { createInMemoryEventBus } from '../events/event-bus';
 import { startServer } from '../server';
-import { closeServices, openServices } from '../services';
-import { DEMO_IDENTITIES, isEmpty, seedDemo } from './demo-seed';
+import { closeServices, createContext, openServices } from '../services';
+import { partnerPrincipal, StixCollection } from '../modules/stix/stix-export';
+import { demoPersonas, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { screenFiles } from './screen';
 import { pullSignals, PullError } from './signals';
@@ -23,6 +24,10 @@ import { Presets, SingleBar } from 'cli-progress';
 import { generateMasterKey } from '../modules/disclosures/sealing';
 import { rewrapSealedKeys } from '../modules/disclosures/rewrap';
 import { reportToCsv } from '../modules/reports/report-format';
+import { DesignationSource } from '../modules/designations/lists/sanctions-list';
+import { importResultText } from './designations';
+import { principalFromPartner } from '../auth/principal';
+import { PaxError } from '../common/errors';
 
 /** A command's result: the only thing on stdout, so that `pax report > report.json` parses. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -73,11 +78,11 @@ program
     }
     const server = await startServer(services, await buildPaxSchema(services.events), Number(options.port ?? config.port));
     say(`PAX is serving ${server.url} (WebSocket subscriptions on the same path) on ${config.databaseUrl.split('?')[0]}`);
-    if (!config.production && config.jwt.secret) {
+    say(`The console is at ${server.url.replace(/graphql$/, '')}`);
+    const personas = demoPersonas(config);
+    if (personas.length) {
       say('\nDemo tokens (valid 12h; mint more with `npm run pax -- token --help`):');
-      for (const id of DEMO_IDENTITIES) {
-        say(`  ${id.label} (${id.partner}/${id.sub}):\n    ${signDevToken(config.jwt, { ...id, roles: [...id.roles], ttl: '12h' })}`);
-      }
+      for (const p of personas) say(`  ${p.label} (${p.partner}/${p.sub}):\n    ${p.token}`);
     }
     let stopping = false;
     const stop = async (signal: string) => {
@@ -169,6 +174,27 @@ program
     process.stdout.write(options.format === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
   });
 
+program
+  .command('export')
+  .description('export data for other tools')
+  .command('stix')
+  .description("a STIX 2.1 bundle of what a partner may see, on stdout (see docs: organisations, accounts, takedown requests)")
+  .requiredOption('--partner <slug>', "the partner whose view to export, as its system account sees it")
+  .action(async (options: { partner: string }) => {
+    const bundle = await withServices(async (services) => {
+      const partner = await services.partners.findActiveBySlug(options.partner);
+      if (!partner) throw new InvalidArgumentError(`no active partner "${options.partner}"; check the slug (pax partner add registers a partner)`);
+      const bar = new SingleBar({ format: 'exporting {bar} {value}/{total} collections', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+      bar.start(Object.values(StixCollection).length, 0);
+      try {
+        return await services.stix.bundle(createContext(services, partnerPrincipal(partner), 'cli:export-stix', true), undefined, (done) => bar.update(done));
+      } finally {
+        bar.stop();
+      }
+    });
+    process.stdout.write(`${JSON.stringify(bundle)}\n`);
+  });
+
 const audit = program.command('audit').description('the tamper-evident audit log');
 audit
   .command('anchor')
@@ -215,6 +241,51 @@ keys
     });
     const current = loadConfig().keyring.currentKeyId;
     say(`${rewrapped} data keys now wrapped by "${current}"; keys other than "${current}" can leave PAX_MASTER_KEYS`);
+  });
+
+const designations = program.command('designations').description('designations from the official sanctions lists');
+designations
+  .command('import')
+  .description('import a whole published list in one transaction and print the diff: new organisations, new and changed designations, aliases added, de-listings')
+  .argument('<file>', 'the list as published (XML), or a PAX designations CSV')
+  .requiredOption('--source <source>', 'un, ofac, uk, eu or csv', (v) => listOf(Object.values(DesignationSource), 'source')(v.toUpperCase())[0])
+  .option('--dry-run', 'print what would change and write nothing')
+  .option('--agency <slug>', 'the agency the import is made for: the audit log names it, and it creates the new organisations (required unless --dry-run)')
+  .option('--format <format>', 'json or text', 'json')
+  .action(async (file: string, options: { source: DesignationSource; dryRun?: boolean; agency?: string; format: string }) => {
+    if (!['json', 'text'].includes(options.format)) throw new InvalidArgumentError('--format is json or text');
+    if (!options.agency && !options.dryRun) throw new ConfigError('name the agency the import is made for with --agency <slug> (or look first with --dry-run)');
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    const result = await withServices(async (services) => {
+      const agency = options.agency ? await services.partners.findActiveBySlug(options.agency) : null;
+      if (options.agency && agency?.kind !== PartnerKind.AGENCY) throw new ConfigError(`${options.agency} is not an active agency partner; see \`pax partner add\``);
+      const principal = agency && principalFromPartner(agency, 'pax-cli', [Role.AGENCY_SYSTEM], Number.MAX_SAFE_INTEGER);
+      const ctx = createContext(services, principal, `cli:designations-import:${Date.now()}`, false);
+      const bar = new SingleBar({ format: '{phase} {bar} {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+      let phase = '';
+      const progress = (next: string, done: number, total: number) => {
+        if (next !== phase) {
+          if (phase) bar.stop();
+          phase = next;
+          bar.start(total, done, { phase });
+        } else bar.update(done);
+      };
+      const run = () => services.designationImports.import(ctx, { source: options.source, content, dryRun: options.dryRun }, progress);
+      try {
+        return principal ? await services.audit.around({ principal, requestId: ctx.requestId }, 'cli designations import', run) : await run();
+      } catch (error) {
+        // A refused file already says what is wrong and where; a stack trace would add nothing.
+        throw error instanceof PaxError ? new ConfigError(error.message) : error;
+      } finally {
+        if (phase) bar.stop();
+      }
+    });
+    process.stdout.write(options.format === 'text' ? importResultText(result) : `${JSON.stringify(result, null, 2)}\n`);
   });
 
 program

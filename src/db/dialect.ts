@@ -1,4 +1,4 @@
-import { DataSource, SelectQueryBuilder, ObjectLiteral, TableColumnOptions } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral, TableColumnOptions } from 'typeorm';
 
 /**
  * Every difference between the embedded SQLite engine and PostgreSQL lives here, so the rest of
@@ -18,6 +18,14 @@ export function timestampColumn(engine: Engine, name: string, nullable = false):
 /** Row lock for a read-modify-write. SQLite serialises writers already (see transaction.ts). */
 export function lockForUpdate<T extends ObjectLiteral>(db: DataSource, query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
   return engineOf(db) === 'postgres' ? query.setLock('pessimistic_write') : query;
+}
+
+/**
+ * Runs transactions of one kind one at a time, across instances: a PostgreSQL advisory lock held
+ * until the transaction ends. SQLite serialises writers already.
+ */
+export async function serialiseByName(db: DataSource, em: EntityManager, name: string): Promise<void> {
+  if (engineOf(db) === 'postgres') await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
 }
 
 /** Case-insensitive containment against a column that stores lower-cased text. */

@@ -8,6 +8,8 @@ import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity';
 import { SignalChange, SignalFeedState } from '../modules/signals/signal.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
+import { StixImportProposal } from '../modules/stix/stix-import.entity';
+import { ReviewFlag } from '../modules/takedowns/review-flag.entity';
 import { Partner, PartnerPlatform } from '../modules/partners/partner.entity';
 import {
   StatusHistoryEntry,
@@ -28,6 +30,7 @@ export const ENTITIES = [
   TakedownRequestAccount,
   TakedownRequestOrganisation,
   StatusHistoryEntry,
+  ReviewFlag,
   IdempotencyRecord,
   MirrorAlert,
   EvidenceAccess,
@@ -43,4 +46,5 @@ export const ENTITIES = [
   SignalChange,
   SignalFeedState,
   WebhookDelivery,
+  StixImportProposal,
 ];

@@ -36,12 +36,19 @@ export interface TakedownOverdueEvent {
   deadlineAt: string;
 }
 
+/** A takedown request flagged for its agency's review (its organisation was de-listed). */
+export interface TakedownReviewFlaggedEvent {
+  requestId: string;
+  flagId: string;
+}
+
 export type PaxTopics = {
   TAKEDOWN_OVERDUE: [TakedownOverdueEvent];
   DISCLOSURE_CHANGED: [DisclosureChangedEvent];
   PRESERVATION_EXPIRING: [PreservationExpiringEvent];
   TAKEDOWN_STATUS_CHANGED: [TakedownStatusChangedEvent];
   MIRROR_ALERT_RAISED: [MirrorAlertRaisedEvent];
+  TAKEDOWN_REVIEW_FLAGGED: [TakedownReviewFlaggedEvent];
 };
 
 /** The pub/sub port. In-memory by default; a Redis event target spans instances. */

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
 import { scopeAuditEntries } from '../../access/policy';
@@ -72,6 +73,32 @@ export class AuditLog {
   record(actor: AuditActor, ...records: AuditRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return transactionHooks.exit(() => inTransaction(this.db, (em) => this.append(em, actor, records)));
+  }
+
+  /**
+   * Runs a change made outside GraphQL (a CLI command) like a mutation: its entry is written in the
+   * change's own transaction, or on its own when nothing was written, or with the error's code.
+   */
+  async around<T>(actor: AuditActor, action: string, run: () => Promise<T>): Promise<T> {
+    let written = false;
+    const hooks = {
+      inserted: () => {},
+      beforeCommit: async (em: EntityManager) => {
+        if (!written) await this.append(em, actor, [{ action, outcome: 'OK' }]);
+      },
+      afterCommit: () => {
+        written = true;
+      },
+    };
+    try {
+      const result = await transactionHooks.run(hooks, run);
+      if (!written) await this.record(actor, { action, outcome: 'OK' });
+      return result;
+    } catch (error) {
+      const code = error instanceof GraphQLError && typeof error.extensions.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
+      if (!written) await this.record(actor, { action, outcome: code });
+      throw error;
+    }
   }
 
   async head(): Promise<{ seq: number; hash: string }> {

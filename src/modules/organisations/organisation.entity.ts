@@ -34,9 +34,20 @@ export class Organisation {
   @Field()
   @Column({ type: Date })
   createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When its last active designation ended; null while any designation is active.' })
+  @Column({ type: Date, nullable: true })
+  delistedAt: Date | null;
+
+  @Field(() => Boolean, { description: 'False once every designation has ended; its open takedown requests were then flagged for review.' })
+  get designated(): boolean {
+    return this.delistedAt === null;
+  }
 }
 
+/** Keyed by authority and reference: an import finds a listed entry again by them. */
 @Entity('designations')
+@Index('IDX_designations_authority_reference', ['authority', 'reference'], { unique: true })
 @ObjectType({ simpleResolvers: true })
 export class Designation {
   @Field(() => ID)
@@ -58,4 +69,18 @@ export class Designation {
   @Field(() => GraphQLLocalDate)
   @Column({ type: 'varchar', length: 10 })
   designatedOn: string;
+
+  @Field(() => String, { nullable: true, description: 'The published list this designation was imported from, which keeps it current; null when typed in by hand.' })
+  @Index('IDX_designations_list')
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  list: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day the list no longer carried it (the list\'s own date, else the import\'s). Ended designations are kept as history.' })
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  delistedOn: string | null;
+
+  @Field(() => Boolean, { description: 'Not de-listed.' })
+  get active(): boolean {
+    return this.delistedOn === null;
+  }
 }

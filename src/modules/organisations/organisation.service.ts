@@ -26,7 +26,7 @@ export class OrganisationService {
         .subQuery()
         .select('d.organisationId')
         .from(Designation, 'd')
-        .where('d.authority = :authority', { authority: filter.authority });
+        .where('d.authority = :authority AND d.delistedOn IS NULL', { authority: filter.authority });
       query.andWhere(`o.id IN ${designated.getQuery()}`, designated.getParameters());
     }
     return paginate(query, 'o', page);

@@ -50,7 +50,7 @@ export class OrganisationFilter {
   @MaxLength(200)
   search?: string;
 
-  @Field(() => Authority, { nullable: true, description: 'Only organisations designated by this authority.' })
+  @Field(() => Authority, { nullable: true, description: 'Only organisations with an active (not de-listed) designation by this authority.' })
   authority?: Authority;
 }
 

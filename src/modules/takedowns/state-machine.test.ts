@@ -2,7 +2,7 @@ import { Principal } from '../../auth/principal';
 import { Role } from '../../auth/roles';
 import { Classification, Distribution, PartnerKind, Platform } from '../../common/enums';
 import { DEFAULT_SLA_POLICY, parseSlaPolicy, slaHours } from './sla';
-import { planTransition } from './state-machine';
+import { allowedTransitions, planTransition, TRANSITIONS } from './state-machine';
 import { TakedownRequest } from './takedown.entity';
 import { TakedownKind, TakedownPriority, TakedownStatus } from './takedown.enums';
 
@@ -53,6 +53,47 @@ describe('planTransition', () => {
 
   it('applies the four-eyes rule to the drafter only', () => {
     expect(() => planTransition(request(TakedownStatus.DRAFT), agency('drafter'), { status: TakedownStatus.SUBMITTED }, now, DEFAULT_SLA_POLICY)).toThrow(/four-eyes/);
+  });
+});
+
+describe('allowedTransitions', () => {
+  const S = TakedownStatus;
+  it('offers each side only its own moves, and the drafter no submission', () => {
+    expect(allowedTransitions(request(S.DRAFT), agency('supervisor'))).toEqual([S.SUBMITTED, S.WITHDRAWN]);
+    expect(allowedTransitions(request(S.DRAFT), agency('drafter'))).toEqual([S.WITHDRAWN]);
+    expect(allowedTransitions(request(S.DRAFT), agency('analyst', [Role.AGENCY_ANALYST]))).toEqual([]);
+    expect(allowedTransitions(request(S.SUBMITTED), platform)).toEqual([S.ACKNOWLEDGED, S.INFO_REQUESTED, S.ACTIONED, S.REJECTED]);
+    expect(allowedTransitions(request(S.ACKNOWLEDGED), platform)).toEqual([S.INFO_REQUESTED, S.ACTIONED, S.REJECTED]);
+    expect(allowedTransitions(request(S.ACTIONED), platform)).toEqual([S.REINSTATED]);
+    expect(allowedTransitions(request(S.CLOSED), agency('supervisor'))).toEqual([]);
+  });
+
+  it('offers nothing to another agency or another platform', () => {
+    const otherAgency = { ...agency('supervisor'), partnerId: 'moi' };
+    const otherPlatform = { ...platform, partnerId: 'meta' };
+    for (const status of Object.values(S)) {
+      expect(allowedTransitions(request(status), otherAgency)).toEqual([]);
+      expect(allowedTransitions(request(status), otherPlatform)).toEqual([]);
+    }
+  });
+
+  it('agrees with planTransition on every (from, to) pair for both sides', () => {
+    const targets = [...new Set(TRANSITIONS.map((t) => t.to))];
+    for (const principal of [agency('supervisor'), agency('drafter'), platform]) {
+      for (const from of Object.values(S)) {
+        const allowed = allowedTransitions(request(from), principal);
+        for (const to of targets) {
+          let refusal: string | undefined;
+          try {
+            planTransition(request(from), principal, { status: to }, now, DEFAULT_SLA_POLICY);
+          } catch (error) {
+            refusal = (error as { extensions?: { code?: string } }).extensions?.code;
+          }
+          // Input checks (BAD_USER_INPUT) come after the move itself is allowed.
+          expect(allowed.includes(to)).toBe(refusal === undefined || refusal === 'BAD_USER_INPUT');
+        }
+      }
+    }
   });
 });
 

@@ -51,18 +51,12 @@ export interface TransitionPlan {
 const HOUR = 3_600_000;
 
 /**
- * Decides whether `principal` may move `request` to `wanted.status` now, and what changes.
- * Pure: the caller loads, locks and writes.
+ * Checks that the table gives `principal` the move of `request` to `to`, for its role and its
+ * partner; throws INVALID_TRANSITION or FORBIDDEN otherwise. The inputs a move needs are checked
+ * by `planTransition`.
  */
-export function planTransition(
-  request: TakedownRequest,
-  principal: Principal,
-  wanted: TransitionRequest,
-  now: Date,
-  sla: SlaPolicy,
-): TransitionPlan {
+function authoriseTransition(request: TakedownRequest, principal: Principal, to: S): void {
   const from = request.status;
-  const to = wanted.status;
   const rule = TRANSITIONS.find((t) => t.to === to && t.from.includes(from) && t.side === principal.partnerKind);
   if (!rule) throw invalidTransition(`a ${principal.partnerKind} cannot move a request from ${from} to ${to}`);
 
@@ -75,6 +69,34 @@ export function planTransition(
   } else if (principal.partnerId !== request.addressedPartnerId || !hasAnyRole(principal, PLATFORM_CASEWORK)) {
     throw forbidden('only the addressed platform may answer this request');
   }
+}
+
+/** The statuses `principal` may move `request` to now, in the order of the table. */
+export function allowedTransitions(request: TakedownRequest, principal: Principal): S[] {
+  return [...new Set(TRANSITIONS.map((t) => t.to))].filter((to) => {
+    try {
+      authoriseTransition(request, principal, to);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Decides whether `principal` may move `request` to `wanted.status` now, and what changes.
+ * Pure: the caller loads, locks and writes.
+ */
+export function planTransition(
+  request: TakedownRequest,
+  principal: Principal,
+  wanted: TransitionRequest,
+  now: Date,
+  sla: SlaPolicy,
+): TransitionPlan {
+  const from = request.status;
+  const to = wanted.status;
+  authoriseTransition(request, principal, to);
 
   const reasons = REQUIRED_REASONS[to];
   if (reasons && (!wanted.reasonCode || !reasons.includes(wanted.reasonCode))) {

@@ -18,6 +18,9 @@ export const CLOCK_RUNNING: readonly TakedownStatus[] = [
   TakedownStatus.ESCALATED,
 ];
 
+/** The states a request never leaves; every other request is open. */
+export const FINAL_STATUSES: readonly TakedownStatus[] = [TakedownStatus.CLOSED, TakedownStatus.WITHDRAWN];
+
 @Entity('takedown_requests')
 @Index(['addressedPartnerId', 'status'])
 @Index(['originatorPartnerId'])

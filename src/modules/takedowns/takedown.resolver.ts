@@ -23,7 +23,10 @@ import { Account } from '../accounts/account.entity';
 import { EvidenceItem } from '../evidence/evidence.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PartnerView } from '../partners/partner.types';
-import { StatusHistoryEntry, TakedownRequest } from './takedown.entity';
+import { FINAL_STATUSES, StatusHistoryEntry, TakedownRequest } from './takedown.entity';
+import { TakedownStatus } from './takedown.enums';
+import { allowedTransitions } from './state-machine';
+import { ReviewFlag } from './review-flag.entity';
 import {
   CreateTakedownRequestInput,
   LegalBasis,
@@ -32,6 +35,7 @@ import {
   TakedownRequestFilter,
   TakedownStatusChangedFilter,
   TakedownOverdueNotice,
+  TakedownReviewFlagged,
   TakedownStatusEvent,
   UpdateTakedownStatusInput,
 } from './takedown.types';
@@ -95,6 +99,35 @@ export class TakedownResolver {
   })
   takedownOverdue(@Root() notice: TakedownOverdueNotice): TakedownOverdueNotice {
     return notice;
+  }
+
+  @FieldResolver(() => [TakedownStatus], {
+    description: 'The statuses you may move this request to now, for your partner and roles (the four-eyes rule included); the reason, action or note each needs is still checked by updateTakedownStatus.',
+  })
+  allowedTransitions(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext): TakedownStatus[] {
+    return allowedTransitions(request, principalOf(ctx));
+  }
+
+  @Authorized(CASEWORK)
+  @Subscription(() => TakedownReviewFlagged, {
+    description: 'A request you may see was flagged for review (its organisation was de-listed), checked and redacted at delivery time. Its status does not change.',
+    subscribe: (data: SubscribeResolverData<unknown, object, ResolverContext>) => {
+      const { services } = data.context;
+      return deliverEach(data.context, services.events.subscribe('TAKEDOWN_REVIEW_FLAGGED'), (principal, event) => services.takedowns.deliverReviewFlag(principal, event));
+    },
+  })
+  takedownReviewFlagged(@Root() delivery: TakedownReviewFlagged): TakedownReviewFlagged {
+    return delivery;
+  }
+
+  @FieldResolver(() => [ReviewFlag], { description: 'What PAX asks the agency to review (e.g. its organisation was de-listed), oldest first. A flag never changes the status.' })
+  reviewFlags(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext) {
+    return ctx.loaders.reviewFlagsOfRequest.load(request.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Open (neither CLOSED nor WITHDRAWN) and flagged for review.' })
+  async needsReview(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext): Promise<boolean> {
+    return !FINAL_STATUSES.includes(request.status) && (await ctx.loaders.reviewFlagsOfRequest.load(request.id)).length > 0;
   }
 
   @FieldResolver(() => LegalBasis)

@@ -9,7 +9,7 @@ import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { lockForUpdate } from '../../db/dialect';
 import { Clock } from '../../common/clock';
-import { EventBus, TakedownOverdueEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
+import { EventBus, TakedownOverdueEvent, TakedownReviewFlaggedEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
 import { AccountService } from '../accounts/account.service';
 import { AccountOrganisation } from '../accounts/account.entity';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -27,11 +27,13 @@ import {
   TakedownRequestOrganisation,
 } from './takedown.entity';
 import { TakedownStatus } from './takedown.enums';
+import { ReviewFlag } from './review-flag.entity';
 import {
   CreateTakedownRequestInput,
   TakedownRequestFilter,
   TakedownStatusChangedFilter,
   TakedownOverdueNotice,
+  TakedownReviewFlagged,
   TakedownStatusEvent,
   UpdateTakedownStatusInput,
 } from './takedown.types';
@@ -235,6 +237,13 @@ export class TakedownService {
   }
 
   /** An escalation notice as a subscriber may see the request now, or null. */
+  /** A review flag as `principal` may see it now: only on a request it may see. */
+  async deliverReviewFlag(principal: Principal, event: TakedownReviewFlaggedEvent): Promise<TakedownReviewFlagged | null> {
+    const request = await this.find(principal, event.requestId);
+    const flag = request && (await this.db.getRepository(ReviewFlag).findOneBy({ id: event.flagId, takedownRequestId: request.id }));
+    return request && flag ? { request, flag } : null;
+  }
+
   async deliverOverdue(principal: Principal, event: TakedownOverdueEvent): Promise<TakedownOverdueNotice | null> {
     const request = await this.find(principal, event.requestId);
     return request ? { request, level: event.level, deadlineAt: new Date(event.deadlineAt) } : null;

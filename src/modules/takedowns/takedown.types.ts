@@ -4,6 +4,7 @@ import { Classification, Distribution, Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { PartnerView } from '../partners/partner.types';
 import { StatusHistoryEntry, TakedownRequest } from './takedown.entity';
+import { ReviewFlag } from './review-flag.entity';
 import { Identifier } from '../../common/identifier';
 import {
   DeadlineLevel,
@@ -189,6 +190,15 @@ export class StatusActor {
 
 @ObjectType()
 export class TakedownRequestConnection extends ConnectionType(TakedownRequest, 'TakedownRequest') {}
+
+@ObjectType({ description: 'A request flagged for its agency\'s review; its status is unchanged.' })
+export class TakedownReviewFlagged {
+  @Field(() => TakedownRequest)
+  request: TakedownRequest;
+
+  @Field(() => ReviewFlag)
+  flag: ReviewFlag;
+}
 
 @ObjectType({ description: 'A request running out of time: half or 90% of the time allowed used, or past its deadline.' })
 export class TakedownOverdueNotice {
