@@ -6,6 +6,8 @@ import type { Algorithm } from 'jsonwebtoken';
 import { DEFAULT_SLA_POLICY, parseSlaPolicy, SlaPolicy } from './modules/takedowns/sla';
 import { DEFAULT_INSTRUMENTS, InstrumentRule, parseInstrumentRules } from './modules/disclosures/instruments';
 import { generateMasterKey, Keyring, parseKeyring } from './modules/disclosures/sealing';
+import { generateSignalKey, parseSignalKeys } from './modules/signals/signal-keys';
+import type { SigningKey } from './matcher/codec';
 import type { WorkerLimits } from './workers/task-pool';
 
 /** An identity provider's JSON Web Key Set, fetched over HTTP and picked from by the token's kid. */
@@ -52,6 +54,8 @@ export interface PaxConfig {
   disclosureInstruments: InstrumentRule[];
   /** Master keys that wrap the data keys of sealed disclosures and evidence. */
   keyring: Keyring;
+  /** The signal feed's Ed25519 keys, the first one signing; null turns the feed off. */
+  signalKeys: SigningKey[] | null;
   /** Size limits of a disclosed payload and of an evidence item's captured copy, in bytes. */
   disclosureMaxBytes: number;
   evidenceMaxBytes: number;
@@ -117,6 +121,22 @@ export function keyringFromEnv(env: NodeJS.ProcessEnv, production: boolean, data
   if (production) throw new ConfigError('NODE_ENV=production: set PAX_MASTER_KEYS (generate one with `pax keys generate`)');
   if (databaseUrl.includes(':memory:')) return parseKeyring(generateMasterKey('dev'));
   return parseKeyring(devSecret(databaseUrl, 'dev-master-keys', () => generateMasterKey('dev')));
+}
+
+/**
+ * The signal feed's keys. Production names them (PAX_SIGNAL_KEYS) or runs without the feed, since a
+ * key made up at start would change the published key at every restart; dev keeps a generated one
+ * beside the SQLite file.
+ */
+export function signalKeysFromEnv(env: NodeJS.ProcessEnv, production: boolean, databaseUrl: string): SigningKey[] | null {
+  try {
+    if (env.PAX_SIGNAL_KEYS) return parseSignalKeys(env.PAX_SIGNAL_KEYS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (production) return null;
+  if (databaseUrl.includes(':memory:')) return parseSignalKeys(generateSignalKey('dev'));
+  return parseSignalKeys(devSecret(databaseUrl, 'dev-signal-keys', () => generateSignalKey('dev')));
 }
 
 /** In 200,000 tries each, 32 random bytes as hex or base64 counted 180 bits or more, 24 bytes 160 or less. */
@@ -259,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaxConfig {
     sla: env.PAX_SLA_POLICY ? parseSlaPolicy(env.PAX_SLA_POLICY) : DEFAULT_SLA_POLICY,
     disclosureInstruments: env.PAX_DISCLOSURE_INSTRUMENTS ? parseInstrumentRules(env.PAX_DISCLOSURE_INSTRUMENTS) : DEFAULT_INSTRUMENTS,
     keyring: keyringFromEnv(env, production, databaseUrl),
+    signalKeys: signalKeysFromEnv(env, production, databaseUrl),
     disclosureMaxBytes: positive(env, 'PAX_DISCLOSURE_MAX_BYTES', 4 * 2 ** 20),
     evidenceMaxBytes: positive(env, 'PAX_EVIDENCE_MAX_BYTES', 2 * 2 ** 20),
     sweepIntervalSeconds: positive(env, 'PAX_SWEEP_INTERVAL_SECONDS', 60),

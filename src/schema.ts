@@ -14,6 +14,7 @@ import { ComplaintResolver } from './modules/complaints/complaint.resolver';
 import { TransparencyResolver } from './modules/reports/transparency.resolver';
 import { auditRootFields } from './modules/audit/audit.middleware';
 import { WebhookResolver } from './modules/webhooks/webhook.resolver';
+import { SignalResolver } from './modules/signals/signal.resolver';
 import { StixResolver } from './modules/stix/stix.resolver';
 import { DesignationImportResolver } from './modules/designations/designation-import.resolver';
 import { DisclosureHistoryEntryResolver, DisclosureOpeningResolver, DisclosureResolver } from './modules/disclosures/disclosure.resolver';
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   ComplaintResolver,
   TransparencyResolver,
   WebhookResolver,
+  SignalResolver,
   StixResolver,
   DesignationImportResolver,
 ] as const;

@@ -21,6 +21,7 @@ import { requestSummary } from './observability/logger';
 import { httpStatusPlugin } from './http/status';
 import { jsonErrorHandler, jsonNotFound } from './http/errors';
 import { metricsHandler, startMetricsServer } from './http/metrics';
+import { signalsRouter } from './http/signals';
 import { consoleRouter } from './http/console';
 import { taxiiRoutes } from './http/taxii';
 
@@ -203,6 +204,7 @@ export async function startServer(services: Services, schema: GraphQLSchema, por
   // On the API port only behind its own token; otherwise on PAX_METRICS_PORT, or not at all.
   if (config.metrics.token && config.metrics.port === undefined) app.get('/metrics', metricsHandler(services.metrics, config.metrics.token));
   const metricsServer = config.metrics.port !== undefined ? await startMetricsServer(services.metrics, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
+  app.use('/signals/v1', signalsRouter(services.signals, (header) => authenticate(header, 'signals')));
   app.use(
     '/graphql',
     express.json({ limit: '8mb' }),

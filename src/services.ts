@@ -16,6 +16,7 @@ import { OrganisationService } from './modules/organisations/organisation.servic
 import { PartnerDirectory } from './modules/partners/partner.service';
 import { TakedownService } from './modules/takedowns/takedown.service';
 import { MirrorService } from './modules/mirrors/mirror.service';
+import { SignalService } from './modules/signals/signal.service';
 import type { PaxContext } from './context';
 import { Clock, systemClock } from './common/clock';
 import { EvidenceService } from './modules/evidence/evidence.service';
@@ -48,6 +49,8 @@ export interface Services {
   accounts: AccountService;
   takedowns: TakedownService;
   mirrors: MirrorService;
+  /** The signed signal feed of removed accounts (GET /signals/v1/...). */
+  signals: SignalService;
   /** Worker threads for CPU-heavy request work (PAX_WORKER_THREADS). */
   workers: TaskPool;
   evidence: EvidenceService;
@@ -98,7 +101,9 @@ export async function openServices(
   const idempotency = new IdempotencyService(db);
   const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency, clock);
   const workers = new TaskPool(config.workers);
-  const mirrors = new MirrorService(db, events, log, takedowns, workers, config.workers);
+  const signals = new SignalService(db, config.signalKeys, log);
+  await signals.reconcile();
+  const mirrors = new MirrorService(db, events, log, takedowns, workers, config.workers, clock, signals);
   accounts.afterFlag = (ctx, account) => mirrors.screenFlagged(ctx, account);
   await mirrors.start();
   const disclosures = new DisclosureService(db, events, clock, config.keyring, { sla: config.sla, instruments: config.disclosureInstruments, maxBytes: config.disclosureMaxBytes }, partners, takedowns, evidence);
@@ -129,6 +134,7 @@ export async function openServices(
     accounts,
     takedowns,
     mirrors,
+    signals,
     workers,
     evidence,
     disclosures,

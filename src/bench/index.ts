@@ -20,6 +20,7 @@ import { runFanout } from './fanout';
 import { runResponsiveness } from './responsiveness';
 import { runSoak } from './soak';
 import { runWebhooks } from './webhooks';
+import { runSignals } from './signals';
 import { runDesignationImport } from './designations';
 import { benchConfig, benchToken, createPostgresDatabase, dropPostgresDatabase, spawnServer } from './support';
 
@@ -178,7 +179,8 @@ async function reachable(check: () => Promise<unknown>): Promise<boolean> {
 async function main() {
   const options = new Command('bench')
     .description('PAX benchmarks: they print figures and ratios, they assert nothing')
-    .option('--only <list>', 'queue,statements,fanout,writes,responsiveness,webhooks,designations, and soak (not run unless named: 10 minutes)', 'queue,statements,fanout,writes,responsiveness,webhooks,designations')
+    .option('--only <list>', 'queue,statements,fanout,writes,responsiveness,webhooks,designations, and soak and signals (not run unless named: minutes each)', 'queue,statements,fanout,writes,responsiveness,webhooks,designations')
+    .option('--signal-accounts <n>', 'removed accounts in the signal feed benchmark', '1000000')
     .option('--webhook-events <n>', 'events delivered in the webhook benchmark', '1000')
     .option('--designation-entities <n>', 'entities in the designation import list', '5000')
     .option('--accounts <n>', 'accounts in the queue dataset', '100000')
@@ -235,6 +237,7 @@ async function main() {
         });
       } else say('\n## 6. Soak: skipped (needs PostgreSQL and Redis)');
     }
+    if (only.has('signals')) await runSignals({ dir, accounts: Number(options.signalAccounts), say });
     if (only.has('designations')) await runDesignationImport({ dir, entities: Number(options.designationEntities), say });
     if (only.has('webhooks')) await runWebhooks({ dir, postgres, events: Number(options.webhookEvents), rounds: Number(options.rounds), say });
   } finally {

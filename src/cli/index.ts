@@ -17,6 +17,9 @@ import { partnerPrincipal, StixCollection } from '../modules/stix/stix-export';
 import { demoPersonas, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { screenFiles } from './screen';
+import { pullSignals, PullError } from './signals';
+import { generateSignalKey } from '../modules/signals/signal-keys';
+import { SignalService } from '../modules/signals/signal.service';
 import { Presets, SingleBar } from 'cli-progress';
 import { generateMasterKey } from '../modules/disclosures/sealing';
 import { rewrapSealedKeys } from '../modules/disclosures/rewrap';
@@ -211,14 +214,19 @@ audit
     if (!result.intact) process.exitCode = 1;
   });
 
+/** A command that prints a new key entry for a key list in the environment. */
+function keyGenerator(parent: Command, name: string, description: string, generate: (id: string) => string) {
+  parent
+    .command(name)
+    .description(description)
+    .option('--id <id>', 'a name for the key, e.g. the date', new Date().toISOString().slice(0, 10))
+    .action((options: { id: string }) => {
+      say(generate(options.id));
+    });
+}
+
 const keys = program.command('keys').description('master keys for sealed disclosures and evidence');
-keys
-  .command('generate')
-  .description('print a new master key entry for PAX_MASTER_KEYS')
-  .option('--id <id>', 'a name for the key, e.g. the date', new Date().toISOString().slice(0, 10))
-  .action((options: { id: string }) => {
-    say(generateMasterKey(options.id));
-  });
+keyGenerator(keys, 'generate', 'print a new master key entry for PAX_MASTER_KEYS', generateMasterKey);
 keys
   .command('rewrap')
   .description('move every data key onto PAX_MASTER_KEY_ID; payloads are not re-encrypted')
@@ -283,14 +291,54 @@ designations
 program
   .command('screen')
   .description('screen accounts offline against removed accounts; one JSON line per candidate on stdout')
-  .requiredOption('--banned <file>', 'JSON lines of removed accounts: {"id","platform","handle","displayName","bio","links","avatarPdq"}')
+  .option('--banned <file>', 'JSON lines of removed accounts: {"id","platform","handle","displayName","bio","links","avatarPdq"}')
+  .option('--signals <dir>', 'a local copy of the signal feed, kept by `pax signals pull` (instead of --banned)')
   .requiredOption('--candidates <file>', 'JSON lines of accounts to screen, same fields')
   .option('--out <file>', 'write results here instead of stdout')
-  .action(async (options: { banned: string; candidates: string; out?: string }) => {
+  .action(async (options: { banned?: string; signals?: string; candidates: string; out?: string }) => {
+    if (!options.banned === !options.signals) program.error('give either --banned FILE or --signals DIR');
     const out = options.out ? fs.createWriteStream(options.out) : process.stdout;
-    const screened = await screenFiles(options.banned, options.candidates, out, process.stderr);
+    const source = options.signals ? { signals: options.signals } : { banned: options.banned! };
+    const screened = await screenFiles(source, options.candidates, out, process.stderr);
     if (options.out) await new Promise((resolve) => (out as fs.WriteStream).end(resolve));
     process.stderr.write(`screened ${screened} candidates${options.out ? ` into ${options.out}` : ''}\n`);
+  });
+
+const signals = program.command('signals').description('the signed signal feed of removed accounts');
+signals
+  .command('pull')
+  .description('keep a local copy of the signal feed current: a snapshot first, then the changes; verified, resumable')
+  .requiredOption('--dir <dir>', 'where the local copy lives')
+  .requiredOption('--url <url>', 'the PAX server, e.g. https://pax.example')
+  .action(async (options: { dir: string; url: string }) => {
+    const token = process.env.PAX_TOKEN;
+    if (!token) return program.error('set PAX_TOKEN to a PLATFORM_SYSTEM token (it is not taken on the command line, where other users could read it)');
+    try {
+      say(JSON.stringify(await pullSignals({ dir: options.dir, url: options.url, token, progress: process.stderr })));
+    } catch (error) {
+      if (error instanceof PullError) program.error(error.message);
+      throw error;
+    }
+  });
+keyGenerator(signals, 'keygen', 'print a new signing key entry for PAX_SIGNAL_KEYS (put it first to rotate; keep the old one listed)', generateSignalKey);
+signals
+  .command('compact')
+  .description('drop changes up to a cursor that no client needs any more; clients behind it must take a new snapshot')
+  .requiredOption('--floor <cursor>', 'the cursor to compact up to', (value) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a cursor is a whole number');
+    return Number(value);
+  })
+  .action(async (options: { floor: number }) => {
+    // The database alone: compaction needs neither the mirror index nor the signing keys.
+    const { databaseUrl, dbPoolSize } = databaseFromEnv();
+    const db = createDataSource(databaseUrl, { poolSize: dbPoolSize });
+    await db.initialize();
+    try {
+      const removed = await new SignalService(db, null, pino({ level: 'silent' })).compact(options.floor);
+      say(JSON.stringify({ floor: options.floor, removed }));
+    } finally {
+      await db.destroy();
+    }
   });
 
 program

@@ -18,7 +18,7 @@ describe('pax screen', () => {
     const progress = new PassThrough();
     const shown: string[] = [];
     progress.on('data', (c) => shown.push(String(c)));
-    const count = await screenFiles(banned, candidates, out, progress);
+    const count = await screenFiles({ banned }, candidates, out, progress);
     return { count, lines: chunks.join('').trim().split('\n').map((l) => JSON.parse(l)), progress: shown.join('') };
   };
 

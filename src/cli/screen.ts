@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { Presets, SingleBar } from 'cli-progress';
-import { MirrorIndex, RemovedAccount } from '../modules/mirrors/engine/mirror-index';
+import { MirrorIndex, RemovedAccount, ScreeningSubject } from '../modules/mirrors/engine/mirror-index';
+import { SignalMatcher } from '../matcher';
 import { isPdqHex } from '../modules/mirrors/engine/pdq';
 
 /** One line of the input files, as platforms export them: a removed account, dated or not. */
@@ -38,18 +39,21 @@ function parseLine(file: string, number: number, line: string): AccountLine {
   return value;
 }
 
-async function countLines(file: string): Promise<number> {
+export async function countLines(file: string): Promise<number> {
   let count = 0;
   for await (const chunk of fs.createReadStream(file)) for (const byte of chunk as Buffer) if (byte === 10) count++;
   return count;
 }
 
+/** The best match of one candidate, as `pax screen` writes it. */
+type Screener = (subject: ScreeningSubject) => { verdict: string; probability: number; matchId: string; signals: string[] } | undefined;
+
 /**
- * `pax screen`: screens a platform's accounts against removed accounts offline, writing one JSON
- * line per candidate: {"id","verdict","score","matchId","signals"}. Progress goes to `progress`.
+ * `pax screen`: screens a platform's accounts offline, against a file of removed accounts or a
+ * local copy of the signal feed, writing one JSON line per candidate:
+ * {"id","verdict","score","matchId","signals"}. Progress goes to `progress`.
  */
-export async function screenFiles(bannedFile: string, candidatesFile: string, out: NodeJS.WritableStream, progress: NodeJS.WritableStream): Promise<number> {
-  const index = new MirrorIndex();
+export async function screenFiles(source: { banned: string } | { signals: string }, candidatesFile: string, out: NodeJS.WritableStream, progress: NodeJS.WritableStream): Promise<number> {
   const bar = new SingleBar({ format: '{task} {bar} {percentage}% | {value}/{total} | {eta_formatted} left', stream: progress, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
   // The bar runs a timer; it must stop whether or not a file turns out to be bad.
   const phase = async (task: string, file: string, each: (line: AccountLine) => void) => {
@@ -63,19 +67,36 @@ export async function screenFiles(bannedFile: string, candidatesFile: string, ou
       bar.stop();
     }
   };
-  await phase('indexing removed accounts', bannedFile, (line) =>
-    index.add({ ...line, links: line.links ?? [], removedAt: line.removedAt ? new Date(line.removedAt) : new Date() }),
-  );
+  let screen: Screener;
+  if ('signals' in source) {
+    progress.write(`loading the signal feed from ${source.signals}\n`);
+    const matcher = await SignalMatcher.fromDirectory(source.signals);
+    progress.write(`${matcher.size} removed accounts at cursor ${matcher.cursor}\n`);
+    screen = (subject) => {
+      const [best] = matcher.screen(subject, { limit: 1, minProbability: 0 });
+      return best && { verdict: best.verdict, probability: best.probability, matchId: best.entryId, signals: best.signals };
+    };
+  } else {
+    const index = new MirrorIndex();
+    await phase('indexing removed accounts', source.banned, (line) =>
+      index.add({ ...line, links: line.links ?? [], removedAt: line.removedAt ? new Date(line.removedAt) : new Date() }),
+    );
+    screen = (subject) => {
+      const [best] = index.screen(subject, { limit: 1, minProbability: 0 });
+      return best && { verdict: best.verdict, probability: best.probability, matchId: best.account.id, signals: best.signals.map((s) => s.text) };
+    };
+  }
   let screened = 0;
   await phase('screening candidates      ', candidatesFile, (line) => {
-    const [best] = index.screen({ ...line, avatarPdq: line.avatarPdq ? [line.avatarPdq] : [] }, { limit: 1, minProbability: 0 });
+    const best = screen({ ...line, avatarPdq: line.avatarPdq ? [line.avatarPdq] : [] });
+    const matched = best && best.verdict !== 'NO_MATCH';
     out.write(
       `${JSON.stringify({
         id: line.id,
         verdict: best?.verdict ?? 'NO_MATCH',
         score: best ? Math.round(best.probability * 10_000) / 10_000 : 0,
-        matchId: best && best.verdict !== 'NO_MATCH' ? best.account.id : null,
-        signals: best && best.verdict !== 'NO_MATCH' ? best.signals.map((s) => s.text) : [],
+        matchId: matched ? best.matchId : null,
+        signals: matched ? best.signals : [],
       })}\n`,
     );
     screened++;

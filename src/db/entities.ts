@@ -6,6 +6,7 @@ import { DisclosureHistoryEntry, DisclosureOpening, DisclosureProduction, Disclo
 import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity';
+import { SignalChange, SignalFeedState } from '../modules/signals/signal.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
 import { StixImportProposal } from '../modules/stix/stix-import.entity';
 import { ReviewFlag } from '../modules/takedowns/review-flag.entity';
@@ -42,6 +43,8 @@ export const ENTITIES = [
   Complaint,
   WebhookEndpoint,
   WebhookEvent,
+  SignalChange,
+  SignalFeedState,
   WebhookDelivery,
   StixImportProposal,
 ];

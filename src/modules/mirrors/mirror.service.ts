@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, In, IsNull } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
-import { groupBy } from '../../common/group-by';
+import { Clock } from '../../common/clock';
 import { scopeMirrorAlerts, scopeReviewableMirrorAlerts } from '../../access/policy';
 import { Principal } from '../../auth/principal';
 import { Distribution, Platform } from '../../common/enums';
@@ -13,6 +13,9 @@ import { inTransaction } from '../../db/transaction';
 import { recordWebhookEvents } from '../webhooks/outbox';
 import { EventBus, MirrorAlertRaisedEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
 import { Account, AccountOrganisation } from '../accounts/account.entity';
+import { readRemovedAccounts } from './removed-accounts';
+import { SignalService } from '../signals/signal.service';
+import type { IndexChanges } from './engine/index-thread';
 import { handleKey } from '../accounts/account.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { StatusHistoryEntry, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
@@ -54,6 +57,8 @@ export class MirrorService {
     private readonly takedowns: TakedownService,
     private readonly workers: TaskPool,
     private readonly limits: WorkerLimits,
+    private readonly clock: Clock,
+    private readonly signals: SignalService,
   ) {}
 
   /** Builds the index from every removed account; then follows ACTIONED and REINSTATED changes. */
@@ -76,16 +81,22 @@ export class MirrorService {
     this.ready.catch((err) => this.log.error({ err }, 'rebuilding the mirror index failed; screenings fail until PAX restarts'));
   }
 
+  /**
+   * Loads the index from the signal feed's change log, where every removed account is stored with
+   * its keys computed: nothing is normalised or hashed at start. Changes the log receives meanwhile
+   * are caught up on afterwards, from the database like any later change.
+   */
   private async build(): Promise<void> {
     const started = Date.now();
-    const requestIds = (await this.db.getRepository(StatusHistoryEntry).find({ select: { takedownRequestId: true }, where: { toStatus: TakedownStatus.ACTIONED } })).map((h) => h.takedownRequestId);
-    const unique = [...new Set(requestIds)];
+    const cursor = await this.signals.head();
     let indexed = 0;
-    for (let i = 0; i < unique.length; i += BUILD_BATCH) {
-      indexed = await this.refresh(unique.slice(i, i + BUILD_BATCH));
-      this.log.info({ requests: Math.min(i + BUILD_BATCH, unique.length), of: unique.length, indexed }, 'building the mirror index');
+    for await (const page of this.signals.entriesAt(cursor, BUILD_BATCH)) {
+      indexed = await this.post({ add: [], remove: [], signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
+      this.log.info({ indexed }, 'loading the mirror index from the signal feed');
     }
-    this.log.info({ indexed, ms: Date.now() - started }, 'mirror index ready');
+    const changed = await this.signals.accountsChangedAfter(cursor);
+    if (changed.length) indexed = await this.refreshAccounts(changed);
+    this.log.info({ indexed, cursor, ms: Date.now() - started }, 'mirror index ready');
   }
 
   /** Every instance hears every status change through the bus, so all indexes stay in step. */
@@ -110,11 +121,27 @@ export class MirrorService {
 
   /** Re-reads the accounts of these requests and indexes those that stand removed; resolves with the index size. */
   private refresh(requestIds: string[]): Promise<number> {
-    const done = this.changes.then(async () => {
+    return this.enqueue(async () => {
       const links = requestIds.length ? await this.db.getRepository(TakedownRequestAccount).findBy({ takedownRequestId: In(requestIds) }) : [];
-      const removed = await this.removedAccounts([...new Set(links.map((l) => l.accountId))]);
-      return this.index.apply({ add: removed.flatMap((r) => (r.account ? [r.account] : [])), remove: removed.filter((r) => !r.account).map((r) => r.id) });
+      return this.applyAccounts([...new Set(links.map((l) => l.accountId))]);
     });
+  }
+
+  private refreshAccounts(accountIds: string[]): Promise<number> {
+    return this.enqueue(() => this.applyAccounts(accountIds));
+  }
+
+  private post(changes: IndexChanges): Promise<number> {
+    return this.enqueue(() => this.index.apply(changes));
+  }
+
+  private async applyAccounts(accountIds: string[]): Promise<number> {
+    const removed = await this.removedAccounts(accountIds);
+    return this.index.apply({ add: removed.flatMap((r) => (r.account ? [r.account] : [])), remove: removed.filter((r) => !r.account).map((r) => r.id) });
+  }
+
+  private enqueue(work: () => Promise<number>): Promise<number> {
+    const done = this.changes.then(work);
     this.changes = done.catch(() => undefined);
     return done;
   }
@@ -124,45 +151,8 @@ export class MirrorService {
     return new Set((await this.removedAccounts(accountIds)).filter((r) => r.account).map((r) => r.id));
   }
 
-  /** For each account: its removed view (last ACTIONED not followed by REINSTATED), or null. */
-  private async removedAccounts(accountIds: string[]): Promise<{ id: string; account: RemovedAccount | null }[]> {
-    if (!accountIds.length) return [];
-    const links = await this.db.getRepository(TakedownRequestAccount).findBy({ accountId: In(accountIds) });
-    const history = links.length
-      ? await this.db.getRepository(StatusHistoryEntry).find({
-          where: { takedownRequestId: In([...new Set(links.map((l) => l.takedownRequestId))]), toStatus: In([TakedownStatus.ACTIONED, TakedownStatus.REINSTATED]) },
-          order: { at: 'ASC' },
-        })
-      : [];
-    const accounts = await this.db.getRepository(Account).findBy({ id: In(accountIds) });
-    const organisationLinks = await this.db.getRepository(AccountOrganisation).findBy({ accountId: In(accountIds) });
-    // Grouped once: at start-up these lists hold every removed account, and filtering them per
-    // account would make the index build quadratic.
-    const requestsOf = groupBy(links, (l) => l.accountId);
-    const historyOf = groupBy(history, (h) => h.takedownRequestId);
-    const organisationsOf = groupBy(organisationLinks, (l) => l.accountId);
-    return accounts.map((account) => {
-      const entries = (requestsOf.get(account.id) ?? []).flatMap((l) => historyOf.get(l.takedownRequestId) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
-      let removedAt: Date | null = null;
-      for (const entry of entries) removedAt = entry.toStatus === TakedownStatus.ACTIONED ? entry.at : null;
-      return {
-        id: account.id,
-        account: removedAt
-          ? {
-              id: account.id,
-              platform: account.platform,
-              handle: account.handle,
-              displayName: account.displayName,
-              bio: account.bio,
-              links: account.links ?? [],
-              avatarPdq: account.avatarPdq,
-              avatarQuality: account.avatarQuality,
-              organisationIds: (organisationsOf.get(account.id) ?? []).map((l) => l.organisationId),
-              removedAt,
-            }
-          : null,
-      };
-    });
+  private removedAccounts(accountIds: string[]): Promise<{ id: string; account: RemovedAccount | null }[]> {
+    return readRemovedAccounts(this.db.manager, accountIds);
   }
 
   /**
@@ -215,7 +205,7 @@ export class MirrorService {
   /** Never from a half-built index: a screening waits for the build (or the rebuild after a crash). */
   private async screenSubjects(subjects: ScreeningSubject[], options: ScreenOptions): Promise<MirrorMatch[][]> {
     await this.ready;
-    return this.index.screen(subjects, { ...options, now: Date.now() });
+    return this.index.screen(subjects, { ...options, now: this.clock.now().getTime() });
   }
 
   /** The subjects to screen; uploaded avatars are hashed in the worker pool, all in one task. */

@@ -16,6 +16,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { PartnerDirectory } from '../partners/partner.service';
 import { recordWebhookEvent } from '../webhooks/outbox';
+import { recordSignalChanges } from '../signals/signal-log';
 import { SlaPolicy } from './sla';
 import { planTransition } from './state-machine';
 import {
@@ -175,6 +176,10 @@ export class TakedownService {
         note: plan.note,
         noteClassification: plan.noteClassification,
       });
+      // After the history entry: the feed reads removal from the history.
+      if (request.status === TakedownStatus.ACTIONED || request.status === TakedownStatus.REINSTATED) {
+        await recordSignalChanges(em, (await em.findBy(TakedownRequestAccount, { takedownRequestId: request.id })).map((l) => l.accountId));
+      }
       return { id: request.id, events: [await this.announce(em, request, entry)] };
     });
     this.publish(events);

@@ -1,10 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import { MirrorIndex, MirrorMatch, RemovedAccount, ScreeningSubject, ScreenOptions } from './mirror-index';
 
-/** Accounts that now stand removed, and ids that no longer do; applied in this order. */
+/**
+ * Accounts that now stand removed, and ids that no longer do; applied in this order. `signals` are
+ * entries of the signal feed (JSON, keys precomputed) to index under the given id: how the index is
+ * built at start, without normalising or hashing a million accounts again.
+ */
 export interface IndexChanges {
   add: RemovedAccount[];
   remove: string[];
+  signals?: { id: string; payload: string }[];
 }
 
 export type IndexRequest =
@@ -18,6 +23,7 @@ export type IndexReply = { seq: number; ok: true; value: unknown } | { seq: numb
 export function answer(index: MirrorIndex, request: IndexRequest): number | boolean | MirrorMatch[][] {
   switch (request.op) {
     case 'apply':
+      for (const { id, payload } of request.changes.signals ?? []) index.addSignal(JSON.parse(payload), id);
       for (const account of request.changes.add) index.add(account);
       for (const id of request.changes.remove) index.remove(id);
       return index.size;

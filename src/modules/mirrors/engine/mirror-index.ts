@@ -76,24 +76,34 @@ const DAY = 86_400_000;
 const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
 const compact = (key: string) => key.replace(/[^a-z0-9]/g, '');
 
+/**
+ * Most keys (LSH bands, name keys) belong to one account: such a key holds its value directly, and
+ * only a shared key gets a Set. At a million accounts a Set per key cost gigabytes and most of the
+ * load time.
+ */
 class MultiMap<K, V> {
-  private readonly map = new Map<K, Set<V>>();
+  private readonly map = new Map<K, V | Set<V>>();
   add(key: K, value: V) {
-    const set = this.map.get(key);
-    if (set) set.add(value);
-    else this.map.set(key, new Set([value]));
+    const held = this.map.get(key);
+    if (held === undefined) this.map.set(key, value);
+    else if (held instanceof Set) held.add(value);
+    else if (held !== value) this.map.set(key, new Set([held, value]));
   }
   delete(key: K, value: V) {
-    const set = this.map.get(key);
-    if (!set) return;
-    set.delete(value);
-    if (set.size === 0) this.map.delete(key);
+    const held = this.map.get(key);
+    if (held instanceof Set) {
+      held.delete(value);
+      if (held.size === 0) this.map.delete(key);
+    } else if (held === value) this.map.delete(key);
   }
-  get(key: K): Set<V> | undefined {
-    return this.map.get(key);
+  get(key: K): Set<V> | V[] | undefined {
+    const held = this.map.get(key);
+    if (held === undefined || held instanceof Set) return held as Set<V> | undefined;
+    return [held];
   }
   count(key: K): number {
-    return this.map.get(key)?.size ?? 0;
+    const held = this.map.get(key);
+    return held === undefined ? 0 : held instanceof Set ? held.size : 1;
   }
 }
 
@@ -108,7 +118,7 @@ export class MirrorIndex {
   private readonly cores = new DeletionIndex();
   private readonly coreOwners = new MultiMap<string, string>();
   private readonly avatars = new PdqMultiIndex<string>();
-  private readonly bands = new MultiMap<string, string>();
+  private readonly bands = new MultiMap<number, string>();
   private readonly links = new MultiMap<string, string>();
 
   constructor(private readonly model: ModelWeights = SHIPPED_WEIGHTS) {}
@@ -122,8 +132,27 @@ export class MirrorIndex {
   }
 
   add(account: RemovedAccount): void {
+    this.insert(prepare(account));
+  }
+
+  /**
+   * Indexes an entry of the signal feed under `id` (its entry id unless the caller keys the index
+   * otherwise): the keys come precomputed, so nothing is normalised or hashed again.
+   */
+  addSignal(signal: SignalEntry, id = signal.id): void {
+    this.insert({
+      account: { id, platform: signal.platform, handle: signal.handle, displayName: signal.displayName, organisationIds: signal.organisations.map((o) => o.id), removedAt: new Date(signal.removedAt) },
+      handle: signal.handleKeys,
+      name: signal.nameKeys,
+      bio: signal.bioMinhash ? minhashFromBase64(signal.bioMinhash) : null,
+      links: signal.links,
+      avatar: signal.avatarPdq,
+    });
+  }
+
+  private insert(entry: Entry): void {
+    const account = entry.account;
     this.remove(account.id);
-    const entry = prepare(account);
     this.entries.set(account.id, entry);
     for (const key of exactKeys(entry.handle, entry.name)) this.exact.add(key, account.id);
     if (entry.handle.core.length >= 3) {
@@ -262,6 +291,60 @@ export class MirrorIndex {
     const entry = this.entries.get(id);
     return entry ? this.compare(prepareSubject(subject), entry).features : null;
   }
+}
+
+/**
+ * One removed account as the signal feed publishes it: the public view that screening shows and
+ * the keys the index matches on, precomputed so that a matcher loads without normalising or hashing.
+ * Nothing else: no bio text, no notes, no evidence, no agency, no account id (`id` is the feed's own).
+ */
+export interface SignalEntry {
+  id: string;
+  platform: string;
+  handle: string;
+  displayName: string | null;
+  organisations: { id: string; name: string }[];
+  /** ISO 8601. */
+  removedAt: string;
+  handleKeys: NameKeys;
+  nameKeys: NameKeys | null;
+  /** The avatar's PDQ as the index holds it (lower-case hex), or null when it has none of quality 50 or more. */
+  avatarPdq: string | null;
+  /** The bio's MinHash: 64 unsigned 32-bit words, little-endian, base64. */
+  bioMinhash: string | null;
+  /** Canonical link keys, e.g. `tg:umar_backup`. */
+  links: string[];
+}
+
+/** The feed entry of a removed account: the same keys `add` computes, ready to publish. */
+export function signalEntryOf(id: string, account: RemovedAccount, organisations: { id: string; name: string }[]): SignalEntry {
+  const entry = prepare(account);
+  return {
+    id,
+    platform: account.platform,
+    handle: account.handle,
+    displayName: account.displayName ?? null,
+    organisations,
+    removedAt: account.removedAt.toISOString(),
+    handleKeys: entry.handle,
+    nameKeys: entry.name,
+    avatarPdq: entry.avatar,
+    bioMinhash: entry.bio ? minhashToBase64(entry.bio) : null,
+    links: entry.links,
+  };
+}
+
+function minhashToBase64(words: Uint32Array): string {
+  const bytes = Buffer.alloc(words.length * 4);
+  words.forEach((word, i) => bytes.writeUInt32LE(word, i * 4));
+  return bytes.toString('base64');
+}
+
+function minhashFromBase64(text: string): Uint32Array {
+  const bytes = Buffer.from(text, 'base64');
+  const words = new Uint32Array(bytes.length / 4);
+  for (let i = 0; i < words.length; i++) words[i] = bytes.readUInt32LE(i * 4);
+  return words;
 }
 
 export interface PreparedSubject {

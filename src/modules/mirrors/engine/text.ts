@@ -63,13 +63,18 @@ export function minhashSimilarity(a: Uint32Array | null, b: Uint32Array | null):
   return same / MINHASH_SIZE;
 }
 
-/** LSH band keys: texts sharing any band are candidates (about 50% Jaccard and up). */
-export function lshBands(signature: Uint32Array): string[] {
-  const bands: string[] = [];
+/**
+ * LSH band keys: texts sharing any band are candidates (about 50% Jaccard and up). A key is a
+ * 30-bit hash of the band's number and rows, a small integer to V8: string keys cost most of a
+ * million-account load in hashing and garbage. A rare collision only adds a candidate, which the
+ * estimated similarity then ranks.
+ */
+export function lshBands(signature: Uint32Array): number[] {
+  const bands: number[] = [];
   for (let b = 0; b < LSH_BANDS; b++) {
-    let key = `${b}:`;
-    for (let r = 0; r < LSH_ROWS; r++) key += `${signature[b * LSH_ROWS + r].toString(36)}.`;
-    bands.push(key);
+    let h = Math.imul(b + 1, 0x9e3779b1);
+    for (let r = 0; r < LSH_ROWS; r++) h = Math.imul(h ^ signature[b * LSH_ROWS + r], 0x85ebca6b) ^ (h >>> 13);
+    bands.push((h ^ (h >>> 16)) & 0x3fffffff);
   }
   return bands;
 }

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MirrorIndex, ScreeningSubject, ScreenOptions, SignalEntry } from '../modules/mirrors/engine/mirror-index';
+import { MirrorVerdict } from '../modules/mirrors/engine/model';
+import { DocumentHeader, DocumentVerifier, KeySet, keySetOf, SignalChange, SignalPublicJwk, SignatureError } from './codec';
+
+export { keySetOf, SignatureError } from './codec';
+export type { DocumentHeader, KeySet, SignalChange, SignalPublicJwk } from './codec';
+export type { ScreeningSubject, SignalEntry } from '../modules/mirrors/engine/mirror-index';
+export { MirrorVerdict } from '../modules/mirrors/engine/model';
+
+/** A match as the matcher reports it: the removed account's public view, never more. */
+export interface SignalMatch {
+  /** The feed's id of the entry (not a PAX account id). */
+  entryId: string;
+  probability: number;
+  verdict: MirrorVerdict;
+  signals: string[];
+  removedAccount: { platform: string; handle: string; displayName: string | null; organisations: string[]; removedAt: string };
+}
+
+export interface LocalState {
+  cursor: number;
+  snapshot: string;
+  changes: string[];
+}
+
+export const STATE_FILE = 'state.json';
+export const KEYS_FILE = 'keys.json';
+
+type Source = Buffer | AsyncIterable<Buffer> | Iterable<Buffer>;
+
+async function feed(verifier: DocumentVerifier, source: Source) {
+  if (Buffer.isBuffer(source)) verifier.push(source);
+  else for await (const chunk of source) verifier.push(chunk);
+  return verifier.end();
+}
+
+/**
+ * The PAX mirror engine without the server: load a signed snapshot, apply signed change batches,
+ * screen sign-ups in process. Nothing is applied before its document verifies; a snapshot is built
+ * aside and replaces the index only once its signature checks out.
+ */
+export class SignalMatcher {
+  private index = new MirrorIndex();
+  private organisations = new Map<string, string>();
+  private position = 0;
+
+  constructor(private readonly keys: KeySet) {}
+
+  /** The feed position this copy is at: the cursor to ask changes after. */
+  get cursor(): number {
+    return this.position;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Reads a directory kept by `pax signals pull`: its pinned keys, snapshot and change batches. */
+  static async fromDirectory(dir: string, keys?: KeySet): Promise<SignalMatcher> {
+    const stateFile = path.join(dir, STATE_FILE);
+    if (!fs.existsSync(stateFile)) throw new Error(`${dir} holds no signal feed yet; run \`pax signals pull --dir ${dir}\` first`);
+    const state: LocalState = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    const matcher = new SignalMatcher(keys ?? keySetOf(JSON.parse(fs.readFileSync(path.join(dir, KEYS_FILE), 'utf8')) as { keys: SignalPublicJwk[] }));
+    await matcher.loadSnapshot(fs.createReadStream(path.join(dir, state.snapshot), { highWaterMark: 1 << 20 }));
+    for (const file of state.changes) await matcher.applyChanges(fs.createReadStream(path.join(dir, file)));
+    return matcher;
+  }
+
+  /** Replaces the whole index with a snapshot document, once it verifies. */
+  async loadSnapshot(source: Source): Promise<DocumentHeader> {
+    const staged = new MirrorIndex();
+    const organisations = new Map<string, string>();
+    const { header } = await feed(
+      new DocumentVerifier(this.keys, (value, h) => {
+        if (h.kind !== 'snapshot') throw new SignatureError(`expected a snapshot, got a ${h.kind} document`);
+        const entry = value as SignalEntry;
+        for (const o of entry.organisations) organisations.set(o.id, o.name);
+        staged.addSignal(entry);
+      }),
+      source,
+    );
+    this.index = staged;
+    this.organisations = organisations;
+    this.position = header.cursor;
+    return header;
+  }
+
+  /** Applies one change batch, once it verifies; it must start where this copy stands. */
+  async applyChanges(source: Source): Promise<DocumentHeader> {
+    const changes: SignalChange[] = [];
+    const { header } = await feed(
+      new DocumentVerifier(this.keys, (value, h) => {
+        if (h.kind !== 'changes') throw new SignatureError(`expected a change batch, got a ${h.kind} document`);
+        changes.push(value as SignalChange);
+      }),
+      source,
+    );
+    if (header.kind !== 'changes' || header.after !== this.position) {
+      throw new Error(`this change batch starts after cursor ${header.kind === 'changes' ? header.after : '?'}, but the local copy is at ${this.position}`);
+    }
+    for (const change of changes) {
+      if (change.op === 'upsert') {
+        for (const o of change.entry.organisations) this.organisations.set(o.id, o.name);
+        this.index.addSignal(change.entry);
+      } else this.index.remove(change.id);
+    }
+    this.position = header.cursor;
+    return header;
+  }
+
+  has(entryId: string): boolean {
+    return this.index.has(entryId);
+  }
+
+  /** The best matches of a profile, most likely first; the same scoring as PAX's `screenAccount`. */
+  screen(profile: ScreeningSubject, options: ScreenOptions = {}): SignalMatch[] {
+    return this.index.screen(profile, { limit: 5, minProbability: 0.2, ...options }).map((m) => ({
+      entryId: m.account.id,
+      probability: m.probability,
+      verdict: m.verdict,
+      signals: m.signals.map((s) => s.text),
+      removedAccount: {
+        platform: m.account.platform,
+        handle: m.account.handle,
+        displayName: m.account.displayName ?? null,
+        organisations: (m.account.organisationIds ?? []).flatMap((id) => this.organisations.get(id) ?? []),
+        removedAt: m.account.removedAt.toISOString(),
+      },
+    }));
+  }
+}
