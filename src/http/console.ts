@@ -53,17 +53,21 @@ function packageRoot(): string {
 
 export const CONSOLE_DIR = path.join(packageRoot(), 'dist', 'console');
 
+const isLoopback = (address: string | undefined) => address === '::1' || /^(?:::ffff:)?127\./.test(address ?? '');
+
 /**
  * Serves the built console (`npm run build`) at `/`. It is a client of `/graphql` like any other:
  * the only thing served here that is not a static file is the demo personas' tokens, in development
- * with demo seeding on, which `pax serve` prints at start anyway.
+ * with demo seeding on and to loopback clients only, which `pax serve` prints at start anyway.
  */
 export function consoleRouter(config: PaxConfig, dir = CONSOLE_DIR): Router {
   const router = Router();
   const index = path.join(dir, 'index.html');
 
   router.get('/console/demo-personas.json', (req, res, next) => {
-    const personas = demoPersonas(config);
+    // A staging instance left outside production must not hand tokens to whoever reaches it: the
+    // personas are for the developer at this machine only.
+    const personas = isLoopback(req.socket.remoteAddress) ? demoPersonas(config) : [];
     if (!personas.length) return next();
     secure(req, res);
     res.setHeader('Cache-Control', 'no-store');
