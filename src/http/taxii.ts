@@ -86,6 +86,25 @@ function decodeNext(token: string): [number, string] {
 const after = (entry: StixEntry, [at, id]: [number, string]) => entry.added.getTime() > at || (entry.added.getTime() === at && entry.object.id > id);
 
 /**
+ * Where a page of `wanted` objects ends so that it never splits objects sharing a date_added: a
+ * client paging with added_after set to the page's X-TAXII-Date-Added-Last would otherwise never
+ * receive the rest of that group (an account and its relationships, the TLP markings and the
+ * partner identities share one). The page is cut before the group, or, when the group alone is
+ * longer than `wanted`, carries the whole group.
+ */
+function pageEnd(sorted: StixEntry[], wanted: number): number {
+  if (wanted >= sorted.length) return sorted.length;
+  const at = sorted[wanted].added.getTime();
+  if (sorted[wanted - 1].added.getTime() !== at) return wanted;
+  let start = wanted - 1;
+  while (start > 0 && sorted[start - 1].added.getTime() === at) start--;
+  if (start > 0) return start;
+  let end = wanted;
+  while (end < sorted.length && sorted[end].added.getTime() === at) end++;
+  return end;
+}
+
+/**
  * The filters and paging every object and manifest list shares (TAXII 2.1 section 3.4 and 3.6):
  * ascending by date added, then id; `added_after`, `match[...]`, `limit`, `next`.
  */
@@ -111,7 +130,7 @@ function page(req: Request, entries: StixEntry[], fixedId?: string): { items: St
     .filter((e) => !specVersions || specVersions.includes(String(e.object.spec_version ?? '2.1')))
     .sort((a, b) => a.added.getTime() - b.added.getTime() || (a.object.id < b.object.id ? -1 : a.object.id > b.object.id ? 1 : 0))
     .filter((e) => !position || after(e, position));
-  const items = matching.slice(0, Math.min(limit, TAXII_MAX_PAGE));
+  const items = matching.slice(0, pageEnd(matching, Math.min(limit, TAXII_MAX_PAGE)));
   const more = matching.length > items.length;
   const headers: Record<string, string> = items.length
     ? { 'X-TAXII-Date-Added-First': items[0].added.toISOString(), 'X-TAXII-Date-Added-Last': items[items.length - 1].added.toISOString() }
