@@ -232,4 +232,33 @@ describe('STIX 2.1 export and import', () => {
       expect(await count()).toBe(before);
     });
   });
+
+  it('moves an organisation\'s modified (and TAXII date_added) strictly forward on designation, de-listing, re-listing and a new alias', async () => {
+    const IMPORT = `mutation($input: ImportDesignationsInput!) { importDesignations(input: $input) { list } }`;
+    const list = (...rows: string[]) => ['type,authority,list,reference,name,aliases,weak_aliases,designated_on', ...rows].join('\n');
+    const other = 'entity,PK,Modified Test List,MOD-2,Modified Test Other,,,2020-01-01';
+    const listed = (aliases = '') => `entity,PK,Modified Test List,MOD-1,Modified Test Front,${aliases},,2020-01-01`;
+    const versions: string[] = [];
+    const observe = async () => {
+      const actor = (await exportFor(cw.analyst, ['ORGANISATIONS'])).objects.find((o) => o.name === 'Modified Test Front')!;
+      versions.push(actor.modified);
+      return actor;
+    };
+    const step = async (content: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await cw.ok(cw.system, IMPORT, { input: { source: 'CSV', content } });
+      return observe();
+    };
+    const created = await step(list(listed(), other));
+    expect(created.modified).toBe(created.created);
+    await step(list(other));
+    await step(list(listed(), other));
+    const grown = await step(list(listed('MTF'), other));
+    expect(grown.aliases).toEqual(['MTF']);
+    for (let i = 1; i < versions.length; i++) expect([i, versions[i] > versions[i - 1]]).toEqual([i, true]);
+    const manifest = await fetch(`${exchange.url.replace('/graphql', '/taxii2')}/pax/collections/organisations/manifest/?match[id]=${grown.id}`, {
+      headers: { authorization: `Bearer ${cw.analyst}`, accept: 'application/taxii+json;version=2.1' },
+    });
+    expect(((await manifest.json()) as any).objects).toEqual([expect.objectContaining({ date_added: grown.modified, version: grown.modified })]);
+  });
 });

@@ -133,8 +133,8 @@ export class StixExporter {
     const designations = await ctx.loaders.designationsOfOrganisation.loadMany(organisations.map((o) => o.id));
     return organisations.map((organisation, i) => {
       const listed = designations[i] instanceof Error ? [] : (designations[i] as Exclude<(typeof designations)[number], Error>);
-      // A de-listing changes the object: a new version, which TAXII clients polling receive.
-      const modified = latest(organisation.createdAt, organisation.delistedAt);
+      // Every change is a new version, which TAXII clients polling with added_after receive.
+      const modified = organisation.updatedAt;
       return {
         added: modified,
         object: {

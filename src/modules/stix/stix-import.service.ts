@@ -141,6 +141,7 @@ export class StixImportService {
           internalNotes: null,
           createdByPartnerId: principal.partnerId,
           createdAt: now,
+          updatedAt: now,
         });
         await em.insert(Organisation, organisation);
         organisationOf.set(item.stixId, organisation.id);
@@ -150,7 +151,9 @@ export class StixImportService {
           const organisation = await em.findOneBy(Organisation, { id: item.matchedId });
           if (!organisation) throw stale(`organisation ${item.matchedId}`);
           const aliases = [...organisation.aliases, ...item.aliases];
-          await em.update(Organisation, { id: organisation.id }, { aliases, searchText: organisationSearchText(organisation.name, aliases) });
+          await em.update(Organisation, { id: organisation.id }, { aliases, searchText: organisationSearchText(organisation.name, aliases), updatedAt: now });
+        } else if (item.designations.length) {
+          await em.update(Organisation, { id: item.matchedId }, { updatedAt: now });
         }
       }
       for (const d of item.designations) await em.insert(Designation, { id: newId(), organisationId: organisationOf.get(item.stixId)!, ...d });
