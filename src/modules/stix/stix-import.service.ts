@@ -289,6 +289,14 @@ function proposeOrganisation(object: StixObject, { organisations, matcher, bySti
   const duplicate = [...keys, own].map((k) => claimed.get(k)).find((other) => other && other !== object.id);
   if (duplicate) return { ...base, name, action: StixImportAction.SKIP, matchedId: match?.id ?? null, matchedBy, note: `the same organisation as ${duplicate}` };
   for (const k of [...keys, own]) claimed.set(k, object.id);
+  // One designation names one organisation: two objects proposing it could never both be written,
+  // and guessing which one is meant could attach a listing to the wrong organisation.
+  for (const d of fresh) {
+    const key = `designation:${d.authority}|${d.reference}`;
+    const other = claimed.get(key);
+    if (other) throw badInput(`${other} and ${object.id} both carry ${d.authority} designation ${d.reference}; one designation belongs to one organisation: merge the two objects or drop the reference from one, then propose again`, { field: 'bundle.objects', stixId: object.id });
+    claimed.set(key, object.id);
+  }
   if (match) {
     const newAliases = [name, ...aliases].filter((a, i, all) => !hasName(match!, a) && all.findIndex((b) => nameKey(b) === nameKey(a)) === i);
     const changes = newAliases.length + fresh.length;
