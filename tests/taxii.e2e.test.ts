@@ -1,7 +1,8 @@
 import { Role } from '../src/auth/roles';
+import { ConfigError, loadConfig } from '../src/config';
 import { stixId } from '../src/modules/stix/stix-model';
 import { Casework } from './helpers/casework';
-import { startExchange, TestExchange } from './helpers/exchange';
+import { startExchange, TEST_SECRET, TestExchange } from './helpers/exchange';
 
 /**
  * Conformance with the MUSTs of OASIS TAXII 2.1 (OS, 10 June 2021) that apply to a read-only
@@ -120,6 +121,34 @@ describe('TAXII 2.1 server', () => {
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ http_status: '404' });
       expect((await get('/pax/status/00000000-0000-4000-8000-000000000000/', cw.analyst)).status).toBe(404);
+    });
+  });
+
+  describe('errors and the public URL (3.6.1, 4.1)', () => {
+    it('answers a path with malformed percent-encoding with a TAXII 400, not the GraphQL-shaped JSON of the rest of the server', async () => {
+      for (const path of ['/pax/collections/%E0%A4%A/', '/pax/collections/%E0%A4%A/objects/', '/pax/collections/organisations/objects/%ZZ/']) {
+        const response = await get(path, cw.analyst);
+        expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 400, TAXII]);
+        expect(await response.json()).toEqual({ title: 'Bad request', description: 'the path is not valid percent-encoding', http_status: '400' });
+      }
+      // Unauthenticated, the same path is refused as unauthenticated first.
+      expect((await get('/pax/collections/%E0%A4%A/', null)).status).toBe(401);
+    });
+
+    it('advertises api_roots under PAX_PUBLIC_URL when set, whatever the request\'s scheme and Host', async () => {
+      const proxied = await startExchange({ PAX_PUBLIC_URL: 'https://pax.example/' });
+      try {
+        const response = await fetch(proxied.url.replace('/graphql', '/taxii2/'), { headers: { authorization: `Bearer ${proxied.token('pta', Role.AGENCY_ANALYST)}`, accept: TAXII } });
+        expect(await response.json()).toMatchObject({ default: 'https://pax.example/taxii2/pax/', api_roots: ['https://pax.example/taxii2/pax/'] });
+      } finally {
+        await proxied.close();
+      }
+      const env = { NODE_ENV: 'test', DATABASE_URL: 'sqlite::memory:', PAX_JWT_SECRET: TEST_SECRET, PAX_SEED_DEMO: 'false' };
+      expect(loadConfig({ ...env, PAX_PUBLIC_URL: 'https://pax.example/base/' }).publicUrl).toBe('https://pax.example/base');
+      expect(loadConfig(env).publicUrl).toBeUndefined();
+      for (const bad of ['pax.example', 'ftp://pax.example', 'https://pax.example/?a=1', 'https://pax.example/#top']) {
+        expect(() => loadConfig({ ...env, PAX_PUBLIC_URL: bad })).toThrow(ConfigError);
+      }
     });
   });
 

@@ -172,7 +172,9 @@ export function taxiiRoutes(services: Services, authenticate: (authorization: st
     next();
   });
 
-  const base = (req: Request) => `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+  // Behind a TLS-terminating proxy the request's own scheme is http: PAX_PUBLIC_URL says what clients use.
+  const origin = (req: Request) => services.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  const base = (req: Request) => `${origin(req)}${req.baseUrl}`;
   const readable = (principal: Principal) => COLLECTIONS.filter((c) => mayRead(principal, c.collection));
   const describe = (c: (typeof COLLECTIONS)[number]) => ({
     id: collectionId(c.collection),
@@ -242,9 +244,24 @@ export function taxiiRoutes(services: Services, authenticate: (authorization: st
     throw new TaxiiError(404, 'Status not found', 'PAX accepts no writes over TAXII, so it has no status resources');
   }));
   taxii.use((_req, _res, next) => next(new TaxiiError(404, 'Not found', 'no such TAXII endpoint; start at /taxii2/')));
-  taxii.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!(error instanceof TaxiiError)) return next(error);
-    send(res, error.status, { title: error.title, ...(error.description ? { description: error.description } : {}), http_status: String(error.status) });
+  // Every error under /taxii2 is a TAXII error message with the TAXII media type, never the GraphQL-shaped JSON of the rest of the server.
+  taxii.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = String(req.id ?? '');
+    let answer: TaxiiError;
+    if (error instanceof TaxiiError) answer = error;
+    else {
+      const status = Number((error as { status?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode);
+      if (status >= 400 && status < 500) {
+        // Express refuses a path segment that is not valid percent-encoding before any route runs.
+        const malformed = error instanceof URIError || /decode/i.test(String((error as Error)?.message));
+        services.log.warn({ requestId, status, reason: (error as Error)?.name }, 'refused an unreadable TAXII request');
+        answer = new TaxiiError(status, 'Bad request', malformed ? 'the path is not valid percent-encoding' : 'the request could not be read');
+      } else {
+        services.log.error({ requestId, err: error }, 'unexpected TAXII error');
+        answer = new TaxiiError(500, 'Internal server error', `request ${requestId}; the server log has the cause`);
+      }
+    }
+    send(res, answer.status, { title: answer.title, ...(answer.description ? { description: answer.description } : {}), http_status: String(answer.status) });
   });
   router.use('/taxii2', taxii);
   return router;
