@@ -203,6 +203,25 @@ describe('TAXII 2.1 server', () => {
       expect(new Set(added).size).toBeLessThan(added.length - 4);
     });
 
+    it('a poller receives a marking definition that first appears after its last poll, with the first object carrying it', async () => {
+      const fresh = await startExchange();
+      try {
+        const fcw = new Casework(fresh);
+        const org = await fcw.organisation();
+        await fcw.account({ platform: 'X', organisationIds: [org] });
+        const collection = `${fresh.url.replace('/graphql', '/taxii2')}/pax/collections/accounts/objects/`;
+        const read = (query: string) => fetch(`${collection}${query}`, { headers: { authorization: `Bearer ${fcw.analyst}`, accept: TAXII } });
+        const first = await read('');
+        const strict = 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003';
+        expect(((await first.json()) as any).objects.map((o: { id: string }) => o.id)).not.toContain(strict);
+        const covert = await fcw.account({ platform: 'X', distribution: 'ORIGINATOR_ONLY', organisationIds: [org] });
+        const poll = (await (await read(`?added_after=${encodeURIComponent(first.headers.get('x-taxii-date-added-last')!)}`)).json()) as any;
+        expect(poll.objects.map((o: { id: string }) => o.id)).toEqual(expect.arrayContaining([strict, stixId('user-account', covert)]));
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it('a new object appears after the last poll', async () => {
       const id = await collectionIdOf(cw.analyst, 'organisations');
       const { headers } = await json(`/pax/collections/${id}/objects/`, cw.analyst);
