@@ -77,6 +77,11 @@ export interface PaxConfig {
   workers: WorkerLimits;
   /** The webhook delivery worker, its retry schedule and its limits on each request. */
   webhooks: WebhookSettings;
+  /**
+   * The URL clients reach PAX at (PAX_PUBLIC_URL), without a trailing slash, for the absolute URLs
+   * PAX advertises (TAXII discovery); unset, the request's own scheme and Host are used.
+   */
+  publicUrl?: string;
   migrateOnStart: boolean;
   seedDemoWhenEmpty: boolean;
   logLevel: string;
@@ -240,6 +245,16 @@ function metricsFromEnv(env: NodeJS.ProcessEnv): PaxConfig['metrics'] {
   return { port, host: env.PAX_METRICS_HOST || '0.0.0.0', token };
 }
 
+function publicUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.PAX_PUBLIC_URL;
+  if (!value) return undefined;
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || !['https:', 'http:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`PAX_PUBLIC_URL must be the https:// URL clients reach PAX at, e.g. https://pax.example, with no query or fragment; not ${value}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
 /** What `pax migrate` needs, and nothing more: a migration job need not hold the API's secrets. */
 export function databaseFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<PaxConfig, 'databaseUrl' | 'dbPoolSize'> {
   return { databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/pax.sqlite', dbPoolSize: Number(env.PAX_DB_POOL_SIZE ?? 10) };
@@ -298,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaxConfig {
       screeningQueue: positive(env, 'PAX_SCREENING_QUEUE', 5000),
     },
     webhooks: webhooksFromEnv(env, production),
+    publicUrl: publicUrlFromEnv(env),
     migrateOnStart: bool(env.PAX_MIGRATE_ON_START, true),
     seedDemoWhenEmpty: !production && bool(env.PAX_SEED_DEMO, true),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),

@@ -220,6 +220,22 @@ describe('STIX 2.1 export and import', () => {
       expect(await tables()).toEqual(before);
     });
 
+    it('refuses a bundle where two organisations under different names carry one designation, naming both, instead of proposing what can never be confirmed', async () => {
+      const count = async () => Number((await exchange.services.db.query('SELECT COUNT(*) AS n FROM stix_import_proposals'))[0].n);
+      const before = [await tables(), await count()];
+      const first = 'threat-actor--2c7e2a52-5c1f-4a4e-9d6a-1f2b3c4d5e6f';
+      const second = 'threat-actor--3c7e2a52-5c1f-4a4e-9d6a-1f2b3c4d5e6f';
+      const listing = { source_name: 'EU designation', external_id: 'EU-TWIN-1', description: 'Designated by EU on 2021-02-03' };
+      const response = await exchange.gql(cw.analyst, PROPOSE, { input: { bundle: misp([actor(first, 'Twin Front North', { external_references: [listing] }), actor(second, 'Twin Front South', { external_references: [listing] })]) } });
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].message).toMatch(new RegExp(`^${first} and ${second} both carry EU designation EU-TWIN-1;`));
+      expect([await tables(), await count()]).toEqual(before);
+      // The same designation on one object, or on two objects that are one organisation, is still proposable and confirmable.
+      const alone = (await cw.ok(cw.analyst, PROPOSE, { input: { bundle: misp([actor(first, 'Twin Front North', { external_references: [listing] }), actor(second, 'Twin Front North', { external_references: [listing] })]) } })).proposeStixImport;
+      expect(alone.organisations.map((o: { action: string }) => o.action)).toEqual(['CREATE', 'SKIP']);
+      expect((await cw.ok(cw.supervisor, DECIDE, { input: { id: alone.id, decision: 'CONFIRM' } })).decideStixImport.status).toBe('CONFIRMED');
+    });
+
     it('refuses an invalid bundle with BAD_USER_INPUT naming the object, and stores no proposal', async () => {
       const count = async () => Number((await exchange.services.db.query('SELECT COUNT(*) AS n FROM stix_import_proposals'))[0].n);
       const before = await count();
@@ -231,5 +247,34 @@ describe('STIX 2.1 export and import', () => {
       expect(errorCode(await exchange.gql(cw.xReviewer, PROPOSE, { input: { bundle: misp([]) } }))).toBe('FORBIDDEN');
       expect(await count()).toBe(before);
     });
+  });
+
+  it('moves an organisation\'s modified (and TAXII date_added) strictly forward on designation, de-listing, re-listing and a new alias', async () => {
+    const IMPORT = `mutation($input: ImportDesignationsInput!) { importDesignations(input: $input) { list } }`;
+    const list = (...rows: string[]) => ['type,authority,list,reference,name,aliases,weak_aliases,designated_on', ...rows].join('\n');
+    const other = 'entity,PK,Modified Test List,MOD-2,Modified Test Other,,,2020-01-01';
+    const listed = (aliases = '') => `entity,PK,Modified Test List,MOD-1,Modified Test Front,${aliases},,2020-01-01`;
+    const versions: string[] = [];
+    const observe = async () => {
+      const actor = (await exportFor(cw.analyst, ['ORGANISATIONS'])).objects.find((o) => o.name === 'Modified Test Front')!;
+      versions.push(actor.modified);
+      return actor;
+    };
+    const step = async (content: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await cw.ok(cw.system, IMPORT, { input: { source: 'CSV', content } });
+      return observe();
+    };
+    const created = await step(list(listed(), other));
+    expect(created.modified).toBe(created.created);
+    await step(list(other));
+    await step(list(listed(), other));
+    const grown = await step(list(listed('MTF'), other));
+    expect(grown.aliases).toEqual(['MTF']);
+    for (let i = 1; i < versions.length; i++) expect([i, versions[i] > versions[i - 1]]).toEqual([i, true]);
+    const manifest = await fetch(`${exchange.url.replace('/graphql', '/taxii2')}/pax/collections/organisations/manifest/?match[id]=${grown.id}`, {
+      headers: { authorization: `Bearer ${cw.analyst}`, accept: 'application/taxii+json;version=2.1' },
+    });
+    expect(((await manifest.json()) as any).objects).toEqual([expect.objectContaining({ date_added: grown.modified, version: grown.modified })]);
   });
 });

@@ -1,7 +1,8 @@
 import { Role } from '../src/auth/roles';
+import { ConfigError, loadConfig } from '../src/config';
 import { stixId } from '../src/modules/stix/stix-model';
 import { Casework } from './helpers/casework';
-import { startExchange, TestExchange } from './helpers/exchange';
+import { startExchange, TEST_SECRET, TestExchange } from './helpers/exchange';
 
 /**
  * Conformance with the MUSTs of OASIS TAXII 2.1 (OS, 10 June 2021) that apply to a read-only
@@ -123,6 +124,34 @@ describe('TAXII 2.1 server', () => {
     });
   });
 
+  describe('errors and the public URL (3.6.1, 4.1)', () => {
+    it('answers a path with malformed percent-encoding with a TAXII 400, not the GraphQL-shaped JSON of the rest of the server', async () => {
+      for (const path of ['/pax/collections/%E0%A4%A/', '/pax/collections/%E0%A4%A/objects/', '/pax/collections/organisations/objects/%ZZ/']) {
+        const response = await get(path, cw.analyst);
+        expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 400, TAXII]);
+        expect(await response.json()).toEqual({ title: 'Bad request', description: 'the path is not valid percent-encoding', http_status: '400' });
+      }
+      // Unauthenticated, the same path is refused as unauthenticated first.
+      expect((await get('/pax/collections/%E0%A4%A/', null)).status).toBe(401);
+    });
+
+    it('advertises api_roots under PAX_PUBLIC_URL when set, whatever the request\'s scheme and Host', async () => {
+      const proxied = await startExchange({ PAX_PUBLIC_URL: 'https://pax.example/' });
+      try {
+        const response = await fetch(proxied.url.replace('/graphql', '/taxii2/'), { headers: { authorization: `Bearer ${proxied.token('pta', Role.AGENCY_ANALYST)}`, accept: TAXII } });
+        expect(await response.json()).toMatchObject({ default: 'https://pax.example/taxii2/pax/', api_roots: ['https://pax.example/taxii2/pax/'] });
+      } finally {
+        await proxied.close();
+      }
+      const env = { NODE_ENV: 'test', DATABASE_URL: 'sqlite::memory:', PAX_JWT_SECRET: TEST_SECRET, PAX_SEED_DEMO: 'false' };
+      expect(loadConfig({ ...env, PAX_PUBLIC_URL: 'https://pax.example/base/' }).publicUrl).toBe('https://pax.example/base');
+      expect(loadConfig(env).publicUrl).toBeUndefined();
+      for (const bad of ['pax.example', 'ftp://pax.example', 'https://pax.example/?a=1', 'https://pax.example/#top']) {
+        expect(() => loadConfig({ ...env, PAX_PUBLIC_URL: bad })).toThrow(ConfigError);
+      }
+    });
+  });
+
   describe('objects, manifest and paging (3.4, 3.6, 5.3–5.6)', () => {
     it('pages with limit and next to the same objects as one page, in order of date added', async () => {
       const all = (await json(`/pax/collections/${await collectionIdOf(cw.analyst, 'organisations')}/objects/`, cw.analyst)).body.objects;
@@ -146,6 +175,51 @@ describe('TAXII 2.1 server', () => {
       const end = await json(`/pax/collections/${id}/objects/?added_after=${encodeURIComponent(second.headers.get('x-taxii-date-added-last')!)}`, cw.analyst);
       expect(end.body).toEqual({});
       expect(end.headers.get('x-taxii-date-added-first')).toBeNull();
+    });
+
+    it('walks every collection with limit=1, by added_after and by next, receiving each object exactly once', async () => {
+      // Objects sharing a date_added: each account with its relationships (two more organisations
+      // make two relationships), the TLP markings, the partner identities with PAX's own.
+      const extra = [await cw.organisation(), await cw.organisation()];
+      for (let i = 0; i < 2; i++) await cw.account({ platform: 'X', organisationIds: [planted.org, ...extra] });
+      for (const token of [cw.analyst, cw.xReviewer]) {
+        for (const alias of ['organisations', 'accounts', 'takedown-requests']) {
+          const id = await collectionIdOf(token, alias);
+          const all = (await json(`/pax/collections/${id}/objects/`, token)).body.objects.map((o: { id: string }) => o.id);
+          const byAddedAfter: string[] = [];
+          let page = await json(`/pax/collections/${id}/objects/?limit=1`, token);
+          while (page.body.objects) {
+            byAddedAfter.push(...page.body.objects.map((o: { id: string }) => o.id));
+            page = await json(`/pax/collections/${id}/objects/?limit=1&added_after=${encodeURIComponent(page.headers.get('x-taxii-date-added-last')!)}`, token);
+          }
+          expect([alias, byAddedAfter]).toEqual([alias, all]);
+          expect([alias, (await walk(token, alias, 1)).map((o) => o.id)]).toEqual([alias, all]);
+          expect(new Set(all).size).toBe(all.length);
+        }
+      }
+      const accounts = (await json(`/pax/collections/${await collectionIdOf(cw.analyst, 'accounts')}/manifest/`, cw.analyst)).body.objects;
+      const added = accounts.map((m: { date_added: string }) => m.date_added);
+      // The walk above crossed groups larger than one object.
+      expect(new Set(added).size).toBeLessThan(added.length - 4);
+    });
+
+    it('a poller receives a marking definition that first appears after its last poll, with the first object carrying it', async () => {
+      const fresh = await startExchange();
+      try {
+        const fcw = new Casework(fresh);
+        const org = await fcw.organisation();
+        await fcw.account({ platform: 'X', organisationIds: [org] });
+        const collection = `${fresh.url.replace('/graphql', '/taxii2')}/pax/collections/accounts/objects/`;
+        const read = (query: string) => fetch(`${collection}${query}`, { headers: { authorization: `Bearer ${fcw.analyst}`, accept: TAXII } });
+        const first = await read('');
+        const strict = 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003';
+        expect(((await first.json()) as any).objects.map((o: { id: string }) => o.id)).not.toContain(strict);
+        const covert = await fcw.account({ platform: 'X', distribution: 'ORIGINATOR_ONLY', organisationIds: [org] });
+        const poll = (await (await read(`?added_after=${encodeURIComponent(first.headers.get('x-taxii-date-added-last')!)}`)).json()) as any;
+        expect(poll.objects.map((o: { id: string }) => o.id)).toEqual(expect.arrayContaining([strict, stixId('user-account', covert)]));
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('a new object appears after the last poll', async () => {

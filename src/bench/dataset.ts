@@ -43,7 +43,7 @@ export async function seedBenchDataset(db: DataSource, size: DatasetSize, progre
   const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
 
   const organisations: Partial<Organisation>[] = ['TTP', 'ISKP', 'BLA', 'BLF'].map((name) => ({
-    id: newId(), name, aliases: [], searchText: name.toLowerCase(), internalNotes: null, createdByPartnerId: pta.id, createdAt: at(100_000),
+    id: newId(), name, aliases: [], searchText: name.toLowerCase(), internalNotes: null, createdByPartnerId: pta.id, createdAt: at(100_000), updatedAt: at(100_000),
   }));
   const accounts: Partial<Account>[] = [];
   const accountOrganisations: Partial<AccountOrganisation>[] = [];

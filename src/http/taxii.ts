@@ -86,6 +86,25 @@ function decodeNext(token: string): [number, string] {
 const after = (entry: StixEntry, [at, id]: [number, string]) => entry.added.getTime() > at || (entry.added.getTime() === at && entry.object.id > id);
 
 /**
+ * Where a page of `wanted` objects ends so that it never splits objects sharing a date_added: a
+ * client paging with added_after set to the page's X-TAXII-Date-Added-Last would otherwise never
+ * receive the rest of that group (an account and its relationships, the TLP markings and the
+ * partner identities share one). The page is cut before the group, or, when the group alone is
+ * longer than `wanted`, carries the whole group.
+ */
+function pageEnd(sorted: StixEntry[], wanted: number): number {
+  if (wanted >= sorted.length) return sorted.length;
+  const at = sorted[wanted].added.getTime();
+  if (sorted[wanted - 1].added.getTime() !== at) return wanted;
+  let start = wanted - 1;
+  while (start > 0 && sorted[start - 1].added.getTime() === at) start--;
+  if (start > 0) return start;
+  let end = wanted;
+  while (end < sorted.length && sorted[end].added.getTime() === at) end++;
+  return end;
+}
+
+/**
  * The filters and paging every object and manifest list shares (TAXII 2.1 section 3.4 and 3.6):
  * ascending by date added, then id; `added_after`, `match[...]`, `limit`, `next`.
  */
@@ -111,7 +130,7 @@ function page(req: Request, entries: StixEntry[], fixedId?: string): { items: St
     .filter((e) => !specVersions || specVersions.includes(String(e.object.spec_version ?? '2.1')))
     .sort((a, b) => a.added.getTime() - b.added.getTime() || (a.object.id < b.object.id ? -1 : a.object.id > b.object.id ? 1 : 0))
     .filter((e) => !position || after(e, position));
-  const items = matching.slice(0, Math.min(limit, TAXII_MAX_PAGE));
+  const items = matching.slice(0, pageEnd(matching, Math.min(limit, TAXII_MAX_PAGE)));
   const more = matching.length > items.length;
   const headers: Record<string, string> = items.length
     ? { 'X-TAXII-Date-Added-First': items[0].added.toISOString(), 'X-TAXII-Date-Added-Last': items[items.length - 1].added.toISOString() }
@@ -153,7 +172,9 @@ export function taxiiRoutes(services: Services, authenticate: (authorization: st
     next();
   });
 
-  const base = (req: Request) => `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+  // Behind a TLS-terminating proxy the request's own scheme is http: PAX_PUBLIC_URL says what clients use.
+  const origin = (req: Request) => services.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  const base = (req: Request) => `${origin(req)}${req.baseUrl}`;
   const readable = (principal: Principal) => COLLECTIONS.filter((c) => mayRead(principal, c.collection));
   const describe = (c: (typeof COLLECTIONS)[number]) => ({
     id: collectionId(c.collection),
@@ -223,9 +244,24 @@ export function taxiiRoutes(services: Services, authenticate: (authorization: st
     throw new TaxiiError(404, 'Status not found', 'PAX accepts no writes over TAXII, so it has no status resources');
   }));
   taxii.use((_req, _res, next) => next(new TaxiiError(404, 'Not found', 'no such TAXII endpoint; start at /taxii2/')));
-  taxii.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!(error instanceof TaxiiError)) return next(error);
-    send(res, error.status, { title: error.title, ...(error.description ? { description: error.description } : {}), http_status: String(error.status) });
+  // Every error under /taxii2 is a TAXII error message with the TAXII media type, never the GraphQL-shaped JSON of the rest of the server.
+  taxii.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = String(req.id ?? '');
+    let answer: TaxiiError;
+    if (error instanceof TaxiiError) answer = error;
+    else {
+      const status = Number((error as { status?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode);
+      if (status >= 400 && status < 500) {
+        // Express refuses a path segment that is not valid percent-encoding before any route runs.
+        const malformed = error instanceof URIError || /decode/i.test(String((error as Error)?.message));
+        services.log.warn({ requestId, status, reason: (error as Error)?.name }, 'refused an unreadable TAXII request');
+        answer = new TaxiiError(status, 'Bad request', malformed ? 'the path is not valid percent-encoding' : 'the request could not be read');
+      } else {
+        services.log.error({ requestId, err: error }, 'unexpected TAXII error');
+        answer = new TaxiiError(500, 'Internal server error', `request ${requestId}; the server log has the cause`);
+      }
+    }
+    send(res, answer.status, { title: answer.title, ...(answer.description ? { description: answer.description } : {}), http_status: String(answer.status) });
   });
   router.use('/taxii2', taxii);
   return router;

@@ -39,7 +39,7 @@ interface Plan {
   delistedOn: string;
   organisations: PlannedOrganisation[];
   inserts: Designation[];
-  updates: { id: string; set: Partial<Designation> }[];
+  updates: { id: string; organisationId: string; set: Partial<Designation> }[];
   newDesignations: DesignationChange[];
   changedDesignations: DesignationChange[];
   delistings: { designation: Designation; organisation: PlannedOrganisation; stillDesignated: boolean }[];
@@ -113,7 +113,7 @@ export class DesignationImportService {
         const { set, changes } = designationChanges(existing, entity, list);
         if (set.delistedOn === null) gaining.add(organisation.id);
         if (changes.length) {
-          plan.updates.push({ id: existing.id, set });
+          plan.updates.push({ id: existing.id, organisationId: existing.organisationId, set });
           plan.changedDesignations.push(change(entity, organisation, MatchedBy.REFERENCE, set.designatedOn ?? existing.designatedOn, changes));
         }
       } else {
@@ -190,7 +190,7 @@ export class DesignationImportService {
     const wrote = (rows: number) => progress('writing', (done += rows), total);
     for (const batch of chunks(created)) {
       await em.insert(Organisation, batch.map((o) => ({
-        id: o.id, name: o.name, aliases: o.aliases, searchText: organisationSearchText(o.name, o.aliases), internalNotes: null, createdByPartnerId: partnerId, createdAt: now, delistedAt: null,
+        id: o.id, name: o.name, aliases: o.aliases, searchText: organisationSearchText(o.name, o.aliases), internalNotes: null, createdByPartnerId: partnerId, createdAt: now, updatedAt: now, delistedAt: null,
       })));
       wrote(batch.length);
     }
@@ -212,6 +212,8 @@ export class DesignationImportService {
     }
     for (const batch of chunks(plan.redesignated)) await em.update(Organisation, { id: In(batch.map((o) => o.id)) }, { delistedAt: null });
     for (const batch of chunks(plan.undesignated)) await em.update(Organisation, { id: In(batch.map((o) => o.id)) }, { delistedAt: now });
+    const changed = new Set([...grown.map((o) => o.id), ...plan.inserts.map((d) => d.organisationId), ...plan.updates.map((u) => u.organisationId), ...plan.delistings.map((d) => d.designation.organisationId)]);
+    for (const batch of chunks([...changed])) await em.update(Organisation, { id: In(batch) }, { updatedAt: now });
     const events: TakedownReviewFlaggedEvent[] = [];
     for (const organisation of plan.undesignated) {
       const references = plan.delistings.filter((d) => d.organisation === organisation).map((d) => d.designation.reference);

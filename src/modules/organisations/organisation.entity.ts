@@ -35,6 +35,10 @@ export class Organisation {
   @Column({ type: Date })
   createdAt: Date;
 
+  /** Moved forward by every write to it or its designations: STIX `modified` and TAXII date_added. */
+  @Column({ type: Date })
+  updatedAt: Date;
+
   @Field(() => Date, { nullable: true, description: 'When its last active designation ended; null while any designation is active.' })
   @Column({ type: Date, nullable: true })
   delistedAt: Date | null;

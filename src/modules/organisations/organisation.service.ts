@@ -46,6 +46,7 @@ export class OrganisationService {
     const aliases = [...new Set((input.aliases ?? []).map((a) => a.normalize('NFC').trim()).filter(Boolean))];
     const name = input.name.normalize('NFC').trim();
     const id = await inTransaction(this.db, async (em) => {
+      const now = new Date();
       const sameName = await em
         .createQueryBuilder(Organisation, 'o')
         .where('LOWER(o.name) = :name', { name: name.toLowerCase() })
@@ -62,7 +63,8 @@ export class OrganisationService {
         searchText: organisationSearchText(name, aliases),
         internalNotes: input.internalNotes ?? null,
         createdByPartnerId: principal.partnerId,
-        createdAt: new Date(),
+        createdAt: now,
+        updatedAt: now,
       });
       await em.insert(Organisation, organisation);
       for (const d of input.designations) {

@@ -111,8 +111,14 @@ export class StixExporter {
       own = await this.requestEntries(ctx, principal, markings);
       shared.push({ object: TAKEDOWN_EXTENSION, added: published });
     }
-    const definitions = [...markings].map((level) => ({ object: tlpMarking(level), added: new Date(tlpMarking(level).created as string) }));
-    return [...definitions, ...shared, ...own];
+    // A marking counts as added with the first object carrying it, not at its publication: a poller
+    // with added_after then receives one that first appears later (AMBER+STRICT with the first covert account).
+    const carried = [...shared, ...own];
+    const definitions = [...markings].map((level) => {
+      const firstUse = Math.min(...carried.filter((e) => (e.object.object_marking_refs as string[] | undefined)?.includes(tlpRef(level))).map((e) => e.added.getTime()));
+      return { object: tlpMarking(level), added: Number.isFinite(firstUse) ? new Date(firstUse) : published };
+    });
+    return [...definitions, ...carried];
   }
 
   /**
@@ -133,8 +139,8 @@ export class StixExporter {
     const designations = await ctx.loaders.designationsOfOrganisation.loadMany(organisations.map((o) => o.id));
     return organisations.map((organisation, i) => {
       const listed = designations[i] instanceof Error ? [] : (designations[i] as Exclude<(typeof designations)[number], Error>);
-      // A de-listing changes the object: a new version, which TAXII clients polling receive.
-      const modified = latest(organisation.createdAt, organisation.delistedAt);
+      // Every change is a new version, which TAXII clients polling with added_after receive.
+      const modified = organisation.updatedAt;
       return {
         added: modified,
         object: {

@@ -141,6 +141,7 @@ export class StixImportService {
           internalNotes: null,
           createdByPartnerId: principal.partnerId,
           createdAt: now,
+          updatedAt: now,
         });
         await em.insert(Organisation, organisation);
         organisationOf.set(item.stixId, organisation.id);
@@ -150,7 +151,9 @@ export class StixImportService {
           const organisation = await em.findOneBy(Organisation, { id: item.matchedId });
           if (!organisation) throw stale(`organisation ${item.matchedId}`);
           const aliases = [...organisation.aliases, ...item.aliases];
-          await em.update(Organisation, { id: organisation.id }, { aliases, searchText: organisationSearchText(organisation.name, aliases) });
+          await em.update(Organisation, { id: organisation.id }, { aliases, searchText: organisationSearchText(organisation.name, aliases), updatedAt: now });
+        } else if (item.designations.length) {
+          await em.update(Organisation, { id: item.matchedId }, { updatedAt: now });
         }
       }
       for (const d of item.designations) await em.insert(Designation, { id: newId(), organisationId: organisationOf.get(item.stixId)!, ...d });
@@ -286,6 +289,14 @@ function proposeOrganisation(object: StixObject, { organisations, matcher, bySti
   const duplicate = [...keys, own].map((k) => claimed.get(k)).find((other) => other && other !== object.id);
   if (duplicate) return { ...base, name, action: StixImportAction.SKIP, matchedId: match?.id ?? null, matchedBy, note: `the same organisation as ${duplicate}` };
   for (const k of [...keys, own]) claimed.set(k, object.id);
+  // One designation names one organisation: two objects proposing it could never both be written,
+  // and guessing which one is meant could attach a listing to the wrong organisation.
+  for (const d of fresh) {
+    const key = `designation:${d.authority}|${d.reference}`;
+    const other = claimed.get(key);
+    if (other) throw badInput(`${other} and ${object.id} both carry ${d.authority} designation ${d.reference}; one designation belongs to one organisation: merge the two objects or drop the reference from one, then propose again`, { field: 'bundle.objects', stixId: object.id });
+    claimed.set(key, object.id);
+  }
   if (match) {
     const newAliases = [name, ...aliases].filter((a, i, all) => !hasName(match!, a) && all.findIndex((b) => nameKey(b) === nameKey(a)) === i);
     const changes = newAliases.length + fresh.length;
