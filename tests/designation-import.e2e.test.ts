@@ -111,6 +111,22 @@ describe('designation import from the published lists', () => {
     expect(await tables()).toBe(before);
   });
 
+  it('refuses hostile XML (entity declarations, deep nesting, reserved names) as bad input, never a 500, and writes nothing', async () => {
+    const before = await tables();
+    const text = content(un, 'first');
+    const hostile = [
+      text.replace('<CONSOLIDATED_LIST', `<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY big "${'x'.repeat(20_000)}">]>\n<CONSOLIDATED_LIST`),
+      text.replace('<ENTITIES>', `<ENTITIES>${'<X>'.repeat(5_000)}${'</X>'.repeat(5_000)}`),
+      text.replace('<ENTITIES>', '<ENTITIES><constructor>x</constructor>'),
+      text.replace('<ENTITY>', '<ENTITY __proto__="x">'),
+    ];
+    for (const file of hostile) {
+      const response = await run(t.cw.system, 'UN', file);
+      expect(response.errors?.[0]).toMatchObject({ message: expect.stringMatching(/nothing was imported$/), extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    expect(await tables()).toBe(before);
+  });
+
   it('reports an entry whose names fit two organisations as unresolved and imports nothing for it', async () => {
     for (const name of ['Lashkar-e-Jhangvi', 'Sipah-e-Sahaba Pakistan']) {
       await t.cw.ok(t.cw.analyst, DESIGNATE, { input: { name, designations: [{ authority: 'OTHER', reference: `hand ${name}`, designatedOn: '2001-08-14' }] } });

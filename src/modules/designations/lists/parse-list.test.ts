@@ -185,3 +185,33 @@ describe('PAX designations CSV', () => {
     expect(refusal(() => parseSanctionsList(DesignationSource.CSV, text)).message).toMatch(message);
   });
 });
+
+describe('hostile XML', () => {
+  const un = (body: string, prolog = '') => `<?xml version="1.0"?>\n${prolog}<CONSOLIDATED_LIST dateGenerated="2026-11-20">\n<ENTITIES>\n${body}\n</ENTITIES>\n</CONSOLIDATED_LIST>`;
+  const entry = '<ENTITY><REFERENCE_NUMBER>QDe.1</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME></ENTITY>';
+
+  it.each([
+    ['an entity longer than 10,000 characters', `<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY big "${'x'.repeat(20_000)}">]>\n`, '&big;'],
+    ['more than 1,000 entities', `<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a "aaaa">]>\n`, '&a;'.repeat(1_500)],
+    ['a SYSTEM entity', '<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n', '&x;'],
+    ['a bad DOCTYPE', '<!DOCTYPE [[[ >\n', ''],
+  ])('refuses a DOCTYPE with %s, naming its line', (_what, prolog, use) => {
+    const error = refusal(() => parseSanctionsList(DesignationSource.UN, un(`<ENTITY><REFERENCE_NUMBER>QDe.1</REFERENCE_NUMBER><FIRST_NAME>${use}</FIRST_NAME></ENTITY>`, prolog)));
+    expect(error.message).toContain('a <!DOCTYPE> declaration at line 2');
+    expect(error.extensions.line).toBe(2);
+  });
+
+  it('refuses nesting deeper than the parser allows', () => {
+    const error = refusal(() => parseSanctionsList(DesignationSource.UN, un(`${entry}\n${'<X>'.repeat(5_000)}${'</X>'.repeat(5_000)}`)));
+    expect(error.message).toMatch(/nested/i);
+  });
+
+  it.each(['constructor', '__proto__'])('refuses an element or attribute named %s, naming its line', (name) => {
+    for (const body of [`${entry}\n<ENTITY ${name}="x"><REFERENCE_NUMBER>QDe.2</REFERENCE_NUMBER></ENTITY>`, `${entry}\n<${name}>x</${name}>`]) {
+      const error = refusal(() => parseSanctionsList(DesignationSource.UN, un(body)));
+      expect(error.message).toContain(`"${name}"`);
+      expect(error.extensions.line).toBe(5);
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
