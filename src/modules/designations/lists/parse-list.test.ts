@@ -53,6 +53,14 @@ describe.each(FORMATS)('$source list', ({ source, file, ext, root, delisted }) =
   });
 
   if (root) {
+    it('refuses a reference that appears twice, naming both lines', () => {
+      const repeated = first.entities.find((e) => e.reference !== delisted)!;
+      const error = refusal(() => parseSanctionsList(source, fixture(`${file}.${ext}`).replace(delisted, repeated.reference)));
+      const lines = [repeated.line, entity(first, delisted).line];
+      expect(error.message).toContain(`the reference "${repeated.reference}" appears twice, at line ${lines[0]} and line ${lines[1]}; nothing was imported`);
+      expect(error.extensions).toMatchObject({ reference: repeated.reference, lines });
+    });
+
     it('refuses another schema, naming the root element it found', () => {
       const other = FORMATS.find((f) => f.root && f.root !== root)!;
       const error = refusal(() => parseSanctionsList(source, fixture(`${other.file}.xml`)));
