@@ -13,6 +13,10 @@ export class DesignationImport1764576000000 implements MigrationInterface {
     await q.createIndex('designations', new TableIndex({ name: 'IDX_designations_list', columnNames: ['list'] }));
     await q.addColumn('organisations', new TableColumn(timestampColumn(engine, 'delistedAt', true)));
     await q.createTable(new Table({
+      name: 'designation_list_imports',
+      columns: [{ ...text('list', 200), isPrimary: true }, text('publishedOn', 10), timestampColumn(engine, 'importedAt')],
+    }));
+    await q.createTable(new Table({
       name: 'takedown_review_flags',
       columns: [id(), ref('takedownRequestId'), ref('organisationId'), text('reason'), timestampColumn(engine, 'raisedAt')],
       foreignKeys: [fk('takedownRequestId', 'takedown_requests', 'CASCADE'), fk('organisationId', 'organisations')],
@@ -22,6 +26,7 @@ export class DesignationImport1764576000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('takedown_review_flags');
+    await q.dropTable('designation_list_imports');
     await q.dropColumn('organisations', 'delistedAt');
     await q.dropIndex('designations', 'IDX_designations_list');
     await q.dropIndex('designations', 'IDX_designations_authority_reference');

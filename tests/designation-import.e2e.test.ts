@@ -214,11 +214,23 @@ describe('designation import from the published lists', () => {
       expect((await t.cw.ok(t.cw.moiAnalyst, REQUEST, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: true, reviewFlags: [{ reason: expect.stringContaining('de-listed by UN') }] });
     });
 
+    it('refuses a file older than the last import of its list, in a dry run too, and writes nothing', async () => {
+      const before = await tables();
+      for (const dryRun of [true, false]) {
+        const stale = await run(t.cw.system, 'UN', content(un, 'first'), dryRun);
+        expect(stale.errors?.[0]).toMatchObject({
+          message: 'the UN Security Council Consolidated List of 2026-11-20 is older than the last import (2026-11-23); import the current list; nothing was imported',
+          extensions: { code: 'BAD_USER_INPUT', publishedOn: '2026-11-20', lastImported: '2026-11-23' },
+        });
+      }
+      expect(await tables()).toBe(before);
+    });
+
     it('is idempotent, and a re-listing designates the organisation again', async () => {
       const before = await tables();
       expect((await imported('UN', content(un, 'delisted'))).empty).toBe(true);
       expect(await tables()).toBe(before);
-      const relisted = await imported('UN', content(un, 'first'));
+      const relisted = await imported('UN', content(un, 'first').replace('dateGenerated="2026-11-20', 'dateGenerated="2026-11-24'));
       expect(relisted.changedDesignations).toEqual([{ reference: 'QDe.152', designatedOn: '2017-07-06', organisationId: juaId, organisationName: 'JAMAAT-UL-AHRAR (JuA)', matchedBy: 'REFERENCE', changes: ['re-listed (de-listed on 2026-11-23)'] }]);
       expect((await t.cw.ok(t.cw.analyst, ORGANISATION, { id: juaId })).organisation).toMatchObject({ designated: true, delistedAt: null });
       expect((await t.cw.ok(t.cw.supervisor, REQUEST, { id: submitted.id })).takedownRequest.reviewFlags).toHaveLength(1);

@@ -14,6 +14,7 @@ import { ReviewFlag } from '../takedowns/review-flag.entity';
 import { FINAL_STATUSES, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
 import { parseSanctionsList } from './lists/parse-list';
 import { DesignationSource, ListedEntity, SanctionsList } from './lists/sanctions-list';
+import { DesignationListImport } from './designation-list.entity';
 import { DesignationChange, DesignationImportResult, ImportDesignationsInput, MatchedBy, UnresolvedListing } from './designation-import.types';
 
 /** Progress of a long import, for the CLI's bar: matching each entity, then writing each row. */
@@ -68,12 +69,16 @@ export class DesignationImportService {
     if (input.content.includes('\u0000')) throw badInput('the file contains a NUL character; it is not a published list; nothing was imported');
     const list = parseSanctionsList(input.source, input.content);
     if (list.entities.length === 0) throw badInput(`the file carries no entities; PAX imports whole lists, and an empty one would de-list every organisation of the ${list.list}; nothing was imported`);
-    if (input.dryRun) return this.result(input.source, await this.plan(this.db.manager, list, progress), true);
+    if (input.dryRun) {
+      await refuseStale(this.db.manager, list);
+      return this.result(input.source, await this.plan(this.db.manager, list, progress), true);
+    }
     const partnerId = principalOf(ctx).partnerId;
     let flagged: TakedownReviewFlaggedEvent[] = [];
     try {
       const plan = await inTransaction(this.db, async (em) => {
         await serialiseByName(this.db, em, 'designation-import');
+        await refuseStale(em, list);
         const planned = await this.plan(em, list, progress);
         flagged = await this.apply(em, planned, partnerId, progress);
         return planned;
@@ -210,6 +215,7 @@ export class DesignationImportService {
       await em.update(Designation, { id: In(batch.map((d) => d.designation.id)) }, { delistedOn: plan.delistedOn });
       wrote(batch.length);
     }
+    if (plan.list.publishedOn) await em.save(DesignationListImport, { list: plan.list.list, publishedOn: plan.list.publishedOn, importedAt: now });
     for (const batch of chunks(plan.redesignated)) await em.update(Organisation, { id: In(batch.map((o) => o.id)) }, { delistedAt: null });
     for (const batch of chunks(plan.undesignated)) await em.update(Organisation, { id: In(batch.map((o) => o.id)) }, { delistedAt: now });
     const events: TakedownReviewFlaggedEvent[] = [];
@@ -251,6 +257,18 @@ export class DesignationImportService {
       ...diff,
       unresolved: plan.unresolved,
     };
+  }
+}
+
+/** A file published before the last one imported would de-list and re-list with old dates. */
+async function refuseStale(em: EntityManager, list: SanctionsList): Promise<void> {
+  if (!list.publishedOn) return;
+  const last = await em.findOneBy(DesignationListImport, { list: list.list });
+  if (last && list.publishedOn < last.publishedOn) {
+    throw badInput(`the ${list.list} of ${list.publishedOn} is older than the last import (${last.publishedOn}); import the current list; nothing was imported`, {
+      publishedOn: list.publishedOn,
+      lastImported: last.publishedOn,
+    });
   }
 }
 
