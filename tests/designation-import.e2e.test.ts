@@ -282,4 +282,23 @@ describe('each list format, one after another on the same organisations', () => 
       ['JAMAAT-UL-AHRAR (JuA)', false],
     ]);
   });
+
+  it('refuses to de-list more than 10% (and more than 3) of a list without allowMassDelisting, in a dry run too', async () => {
+    const names = ['Amber Falcon', 'Black Orchid', 'Crimson Tide', 'Dust Wolves', 'Emerald Sabre', 'Frost Legion', 'Granite Hand', 'Hollow Crown', 'Iron Lotus', 'Jade Serpent'];
+    const csv = (count: number) => ['type,authority,list,reference,name,designated_on', ...names.slice(0, count).map((name, i) => `entity,PK,Mass Test Schedule,MTS-${i},${name},2020-01-01`)].join('\n');
+    expect((await imported('CSV', csv(10))).newDesignations).toHaveLength(10);
+    const db = t.exchange.services.db;
+    const before = JSON.stringify(await db.query('SELECT * FROM designations ORDER BY id'));
+    for (const dryRun of [true, false]) {
+      const refused = await t.exchange.gql(t.cw.system, IMPORT, { input: { source: 'CSV', content: csv(6), dryRun } });
+      expect(refused.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^the file would de-list 4 of the 10 active designations of the Mass Test Schedule, more than 10%;.*allowMassDelisting: true \(pax designations import --allow-mass-delisting\); nothing was imported$/),
+        extensions: { code: 'BAD_USER_INPUT', delistings: 4, active: 10 },
+      });
+    }
+    expect(JSON.stringify(await db.query('SELECT * FROM designations ORDER BY id'))).toBe(before);
+    expect((await imported('CSV', csv(7))).delistings).toHaveLength(3);
+    const allowed = await t.cw.ok(t.cw.system, IMPORT, { input: { source: 'CSV', content: csv(2), allowMassDelisting: true } });
+    expect(allowed.importDesignations.delistings.map((d: { reference: string }) => d.reference).sort()).toEqual(['MTS-2', 'MTS-3', 'MTS-4', 'MTS-5', 'MTS-6']);
+  });
 });

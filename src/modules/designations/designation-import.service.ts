@@ -38,6 +38,8 @@ interface PlannedOrganisation {
 interface Plan {
   list: SanctionsList;
   delistedOn: string;
+  /** Designations of this list active before the import. */
+  active: number;
   organisations: PlannedOrganisation[];
   inserts: Designation[];
   updates: { id: string; set: Partial<Designation> }[];
@@ -71,7 +73,9 @@ export class DesignationImportService {
     if (list.entities.length === 0) throw badInput(`the file carries no entities; PAX imports whole lists, and an empty one would de-list every organisation of the ${list.list}; nothing was imported`);
     if (input.dryRun) {
       await refuseStale(this.db.manager, list);
-      return this.result(input.source, await this.plan(this.db.manager, list, progress), true);
+      const plan = await this.plan(this.db.manager, list, progress);
+      refuseMassDelisting(plan, input);
+      return this.result(input.source, plan, true);
     }
     const partnerId = principalOf(ctx).partnerId;
     let flagged: TakedownReviewFlaggedEvent[] = [];
@@ -80,6 +84,7 @@ export class DesignationImportService {
         await serialiseByName(this.db, em, 'designation-import');
         await refuseStale(em, list);
         const planned = await this.plan(em, list, progress);
+        refuseMassDelisting(planned, input);
         flagged = await this.apply(em, planned, partnerId, progress);
         return planned;
       });
@@ -100,7 +105,7 @@ export class DesignationImportService {
     const matcher = new OrganisationMatcher(organisations.values());
     const today = this.clock.now().toISOString().slice(0, 10);
     const plan: Plan = {
-      list, delistedOn: list.publishedOn ?? today, organisations: [], inserts: [], updates: [], newDesignations: [], changedDesignations: [],
+      list, delistedOn: list.publishedOn ?? today, active: 0, organisations: [], inserts: [], updates: [], newDesignations: [], changedDesignations: [],
       delistings: [], unresolved: [], undesignated: [], redesignated: [],
     };
     const gaining = new Set<string>();
@@ -155,7 +160,9 @@ export class DesignationImportService {
       matcher.add(organisation);
     }
     const carried = new Set(list.entities.map((entity) => entity.reference));
-    const ending = designations.filter((d) => d.list === list.list && d.delistedOn === null && !carried.has(d.reference));
+    const active = designations.filter((d) => d.list === list.list && d.delistedOn === null);
+    plan.active = active.length;
+    const ending = active.filter((d) => !carried.has(d.reference));
     const remaining = await this.activeDesignationCounts(em, [...new Set(ending.map((d) => d.organisationId))]);
     for (const designation of ending) remaining.set(designation.organisationId, (remaining.get(designation.organisationId) ?? 0) - 1);
     for (const designation of ending) {
@@ -270,6 +277,18 @@ async function refuseStale(em: EntityManager, list: SanctionsList): Promise<void
       lastImported: last.publishedOn,
     });
   }
+}
+
+const MASS_DELISTING = { share: 0.1, count: 3 };
+
+/** A partial file, or another list with the same root element, would de-list everything it lacks. */
+function refuseMassDelisting(plan: Plan, input: ImportDesignationsInput): void {
+  const count = plan.delistings.length;
+  if (input.allowMassDelisting || count <= MASS_DELISTING.count || count <= plan.active * MASS_DELISTING.share) return;
+  throw badInput(
+    `the file would de-list ${count} of the ${plan.active} active designations of the ${plan.list.list}, more than ${MASS_DELISTING.share * 100}%; check that it is the whole current list, and if these de-listings are real, import it again with allowMassDelisting: true (pax designations import --allow-mass-delisting); nothing was imported`,
+    { delistings: count, active: plan.active },
+  );
 }
 
 function checkLengths(list: SanctionsList, entity: ListedEntity): void {

@@ -115,6 +115,13 @@ describe('OFAC SDN list', () => {
     });
   });
 
+  it('refuses a file carrying fewer entries than its Record_Count', () => {
+    const text = fixture('ofac-sdn.xml').replace('<Record_Count>5</Record_Count>', '<Record_Count>9</Record_Count>');
+    const error = refusal(() => parseSanctionsList(DesignationSource.OFAC, text));
+    expect(error.message).toContain('<Record_Count> says 9 entries, the file carries 5');
+    expect(error.extensions).toMatchObject({ element: 'Record_Count', line: 5 });
+  });
+
   it('refuses an sdnType it does not know', () => {
     const text = fixture('ofac-sdn.xml').replace('<sdnType>Vessel</sdnType>', '<sdnType>Company</sdnType>');
     expect(refusal(() => parseSanctionsList(DesignationSource.OFAC, text)).message).toMatch(/<sdnEntry> at line \d+ has sdnType "Company"/);
