@@ -9,7 +9,7 @@ export class DesignationImport1764576000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const engine = engineOf(q.connection);
     await q.addColumns('designations', [new TableColumn(text('list', 200, true)), new TableColumn(text('delistedOn', 10, true))]);
-    await q.createIndex('designations', new TableIndex({ name: 'IDX_designations_authority_reference', columnNames: ['authority', 'reference'], isUnique: true }));
+    await q.createIndex('designations', new TableIndex({ name: 'IDX_designations_authority_reference', columnNames: ['authority', 'reference'], isUnique: true, where: '"list" IS NOT NULL' }));
     await q.createIndex('designations', new TableIndex({ name: 'IDX_designations_list', columnNames: ['list'] }));
     await q.addColumn('organisations', new TableColumn(timestampColumn(engine, 'delistedAt', true)));
     await q.createTable(new Table({

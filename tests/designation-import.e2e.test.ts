@@ -1,8 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Role } from '../src/auth/roles';
 import { DESIGNATE, useCasework } from './helpers/casework';
 import { errorCode } from './helpers/exchange';
+import { createSchema } from './helpers/postgres';
+import { applyMigrations, createDataSource } from '../src/db/data-source';
+import { isUniqueViolation } from '../src/db/dialect';
+import { MIGRATIONS } from '../migrations';
+import { DesignationImport1764576000000 } from '../migrations/1764576000000-DesignationImport';
 
 const FIXTURES = path.join(__dirname, 'fixtures/sanctions');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -300,5 +306,44 @@ describe('each list format, one after another on the same organisations', () => 
     expect((await imported('CSV', csv(7))).delistings).toHaveLength(3);
     const allowed = await t.cw.ok(t.cw.system, IMPORT, { input: { source: 'CSV', content: csv(2), allowMassDelisting: true } });
     expect(allowed.importDesignations.delistings.map((d: { reference: string }) => d.reference).sort()).toEqual(['MTS-2', 'MTS-3', 'MTS-4', 'MTS-5', 'MTS-6']);
+  });
+});
+
+describe('designations typed in by hand before imports existed', () => {
+  const t = useCasework();
+
+  it('refuses the same designation twice in one designateOrganisation input as bad input, and writes nothing', async () => {
+    const designation = { authority: 'US', reference: 'Foreign Terrorist Organization', designatedOn: '2010-09-01' };
+    const response = await t.exchange.gql(t.cw.analyst, DESIGNATE, { input: { name: 'Twice Given Front', designations: [designation, { ...designation }] } });
+    expect(response.errors?.[0]).toMatchObject({ message: 'US Foreign Terrorist Organization is given twice; give each designation once', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await t.exchange.services.db.query(`SELECT id FROM organisations WHERE name = 'Twice Given Front'`)).toEqual([]);
+  });
+
+  it('migrates a database where two organisations share a hand-typed reference; the key stays unique over imported ones', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pax-migrate-'));
+    const runDatabase = process.env.PAX_TEST_DATABASE_URL ?? `sqlite:${path.join(dir, 'pax.sqlite')}`;
+    const schema = runDatabase.startsWith('postgres') ? await createSchema(runDatabase) : null;
+    const url = schema?.url ?? runDatabase;
+    const older = createDataSource(url);
+    await older.setOptions({ migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(DesignationImport1764576000000)) }).initialize();
+    await applyMigrations(older);
+    await older.query(`INSERT INTO partners (id, slug, name, kind, "createdAt") VALUES ('p1', 'pta', 'PTA', 'AGENCY', CURRENT_TIMESTAMP)`);
+    for (const id of ['o1', 'o2']) {
+      await older.query(`INSERT INTO organisations (id, name, aliases, "searchText", "createdByPartnerId", "createdAt") VALUES ('${id}', '${id}', '', '${id}', 'p1', CURRENT_TIMESTAMP)`);
+      await older.query(`INSERT INTO designations (id, "organisationId", authority, reference, "designatedOn") VALUES ('d-${id}', '${id}', 'US', 'Foreign Terrorist Organization', '2010-09-01')`);
+    }
+    await older.destroy();
+    const db = await createDataSource(url).initialize();
+    try {
+      expect(await applyMigrations(db)).toContain('DesignationImport1764576000000');
+      expect(await db.query('SELECT id FROM designations ORDER BY id')).toEqual([{ id: 'd-o1' }, { id: 'd-o2' }]);
+      await db.query(`UPDATE designations SET list = 'FTO list' WHERE id = 'd-o1'`);
+      const second = await db.query(`UPDATE designations SET list = 'FTO list' WHERE id = 'd-o2'`).catch((error: unknown) => error);
+      expect(isUniqueViolation(second)).toBe(true);
+    } finally {
+      await db.destroy();
+      await schema?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -101,7 +101,9 @@ export class DesignationImportService {
       (await em.find(Organisation)).map((o) => [o.id, { id: o.id, name: o.name, aliases: [...o.aliases], isNew: false, delistedAt: o.delistedAt, aliasesAdded: [] }]),
     );
     const designations = await em.find(Designation, { where: { authority: list.authority } });
-    const byReference = new Map(designations.map((d) => [d.reference, d]));
+    // Old rows typed in by hand may share a reference with each other or with an imported one (the
+    // unique key covers imported rows only): the imported row wins, else one hand-typed row is adopted.
+    const byReference = new Map([...designations].sort((a, b) => Number(a.list !== null) - Number(b.list !== null)).map((d) => [d.reference, d]));
     const matcher = new OrganisationMatcher(organisations.values());
     const today = this.clock.now().toISOString().slice(0, 10);
     const plan: Plan = {
