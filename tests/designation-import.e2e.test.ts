@@ -179,7 +179,8 @@ describe('designation import from the published lists', () => {
     it('ends the designation, marks the organisation, and flags its open requests for whoever may see them', async () => {
       const live = await Promise.all([t.cw.supervisor, t.cw.xReviewer, t.cw.moiAnalyst, t.cw.metaReviewer].map((token) => t.exchange.subscribe(token, FLAGGED)));
       const [pta, x, moi, meta] = live;
-      const result = await imported('UN', content(un, 'delisted'));
+      const result = await t.cw.ok(t.cw.system, IMPORT.replace('source list', 'source reviewFlagsRaised list'), { input: { source: 'UN', content: content(un, 'delisted') } }).then((data) => data.importDesignations);
+      expect(result.reviewFlagsRaised).toBe(2);
       expect(result.delistings).toEqual([{ reference: 'QDe.152', delistedOn: '2026-11-23', organisationId: juaId, organisationName: 'JAMAAT-UL-AHRAR (JuA)', organisationStillDesignated: false }]);
       expect(result).toMatchObject({ newDesignations: [], changedDesignations: [], newOrganisations: [] });
 

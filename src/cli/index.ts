@@ -286,6 +286,10 @@ designations
         if (phase) bar.stop();
       }
     });
+    // The CLI's event bus is in-process unless REDIS_URL names the servers' Redis.
+    if (result.reviewFlagsRaised > 0 && !process.env.REDIS_URL) {
+      process.stderr.write(`pax: warning: ${result.reviewFlagsRaised} takedown requests were flagged for review, but subscribers of running servers will not hear these flags; set REDIS_URL to the servers' Redis so that they do (the flags themselves are recorded)\n`);
+    }
     process.stdout.write(options.format === 'text' ? importResultText(result) : `${JSON.stringify(result, null, 2)}\n`);
   });
 

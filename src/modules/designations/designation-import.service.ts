@@ -89,7 +89,7 @@ export class DesignationImportService {
         return planned;
       });
       for (const event of flagged) this.events.publish('TAKEDOWN_REVIEW_FLAGGED', event);
-      return this.result(input.source, plan, false);
+      return { ...this.result(input.source, plan, false), reviewFlagsRaised: flagged.length };
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('a designation of this list was recorded meanwhile by another change; run the import again');
       throw error;
@@ -265,6 +265,7 @@ export class DesignationImportService {
       otherSkipped: plan.list.otherSkipped,
       ...diff,
       unresolved: plan.unresolved,
+      reviewFlagsRaised: 0,
     };
   }
 }

@@ -183,4 +183,7 @@ export class DesignationImportResult {
 
   @Field(() => [UnresolvedListing])
   unresolved: UnresolvedListing[];
+
+  @Field(() => Int, { description: 'Review flags raised on open takedown requests of organisations left with no active designation (0 in a dry run).' })
+  reviewFlagsRaised: number;
 }
