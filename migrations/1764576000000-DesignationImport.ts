@@ -9,9 +9,13 @@ export class DesignationImport1764576000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const engine = engineOf(q.connection);
     await q.addColumns('designations', [new TableColumn(text('list', 200, true)), new TableColumn(text('delistedOn', 10, true))]);
-    await q.createIndex('designations', new TableIndex({ name: 'IDX_designations_authority_reference', columnNames: ['authority', 'reference'], isUnique: true }));
+    await q.createIndex('designations', new TableIndex({ name: 'IDX_designations_authority_reference', columnNames: ['authority', 'reference'], isUnique: true, where: '"list" IS NOT NULL' }));
     await q.createIndex('designations', new TableIndex({ name: 'IDX_designations_list', columnNames: ['list'] }));
     await q.addColumn('organisations', new TableColumn(timestampColumn(engine, 'delistedAt', true)));
+    await q.createTable(new Table({
+      name: 'designation_list_imports',
+      columns: [{ ...text('list', 200), isPrimary: true }, text('publishedOn', 10), timestampColumn(engine, 'importedAt')],
+    }));
     await q.createTable(new Table({
       name: 'takedown_review_flags',
       columns: [id(), ref('takedownRequestId'), ref('organisationId'), text('reason'), timestampColumn(engine, 'raisedAt')],
@@ -22,6 +26,7 @@ export class DesignationImport1764576000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('takedown_review_flags');
+    await q.dropTable('designation_list_imports');
     await q.dropColumn('organisations', 'delistedAt');
     await q.dropIndex('designations', 'IDX_designations_list');
     await q.dropIndex('designations', 'IDX_designations_authority_reference');

@@ -164,6 +164,9 @@ describe(`pax on a fresh ${runDatabase ? 'PostgreSQL schema' : 'SQLite file'}`, 
     expect(delisted.code).toBe(0);
     expect(delisted.stdout).toContain('De-listings (1)\n  NACTA-FS-71  ');
     expect(delisted.stdout).toContain('no active designation left');
+    // No takedown request names the de-listed organisation: nothing flagged, so no warning about subscribers.
+    expect(JSON.parse(first.stdout).reviewFlagsRaised).toBe(0);
+    expect(delisted.stderr).not.toContain('warning');
 
     fs.writeFileSync(path.join(database.cwd, 'bad.csv'), 'type,authority,list,reference,name,designated_on\nentity,PK,NACTA First Schedule,NACTA-FS-1,Someone,2001-02-30\n');
     const bad = await importing('bad.csv', '--agency', 'pta');

@@ -1,8 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Role } from '../src/auth/roles';
 import { DESIGNATE, useCasework } from './helpers/casework';
 import { errorCode } from './helpers/exchange';
+import { createSchema } from './helpers/postgres';
+import { applyMigrations, createDataSource } from '../src/db/data-source';
+import { isUniqueViolation } from '../src/db/dialect';
+import { MIGRATIONS } from '../migrations';
+import { DesignationImport1764576000000 } from '../migrations/1764576000000-DesignationImport';
 
 const FIXTURES = path.join(__dirname, 'fixtures/sanctions');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -111,6 +117,22 @@ describe('designation import from the published lists', () => {
     expect(await tables()).toBe(before);
   });
 
+  it('refuses hostile XML (entity declarations, deep nesting, reserved names) as bad input, never a 500, and writes nothing', async () => {
+    const before = await tables();
+    const text = content(un, 'first');
+    const hostile = [
+      text.replace('<CONSOLIDATED_LIST', `<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY big "${'x'.repeat(20_000)}">]>\n<CONSOLIDATED_LIST`),
+      text.replace('<ENTITIES>', `<ENTITIES>${'<X>'.repeat(5_000)}${'</X>'.repeat(5_000)}`),
+      text.replace('<ENTITIES>', '<ENTITIES><constructor>x</constructor>'),
+      text.replace('<ENTITY>', '<ENTITY __proto__="x">'),
+    ];
+    for (const file of hostile) {
+      const response = await run(t.cw.system, 'UN', file);
+      expect(response.errors?.[0]).toMatchObject({ message: expect.stringMatching(/nothing was imported$/), extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    expect(await tables()).toBe(before);
+  });
+
   it('reports an entry whose names fit two organisations as unresolved and imports nothing for it', async () => {
     for (const name of ['Lashkar-e-Jhangvi', 'Sipah-e-Sahaba Pakistan']) {
       await t.cw.ok(t.cw.analyst, DESIGNATE, { input: { name, designations: [{ authority: 'OTHER', reference: `hand ${name}`, designatedOn: '2001-08-14' }] } });
@@ -157,7 +179,8 @@ describe('designation import from the published lists', () => {
     it('ends the designation, marks the organisation, and flags its open requests for whoever may see them', async () => {
       const live = await Promise.all([t.cw.supervisor, t.cw.xReviewer, t.cw.moiAnalyst, t.cw.metaReviewer].map((token) => t.exchange.subscribe(token, FLAGGED)));
       const [pta, x, moi, meta] = live;
-      const result = await imported('UN', content(un, 'delisted'));
+      const result = await t.cw.ok(t.cw.system, IMPORT.replace('source list', 'source reviewFlagsRaised list'), { input: { source: 'UN', content: content(un, 'delisted') } }).then((data) => data.importDesignations);
+      expect(result.reviewFlagsRaised).toBe(2);
       expect(result.delistings).toEqual([{ reference: 'QDe.152', delistedOn: '2026-11-23', organisationId: juaId, organisationName: 'JAMAAT-UL-AHRAR (JuA)', organisationStillDesignated: false }]);
       expect(result).toMatchObject({ newDesignations: [], changedDesignations: [], newOrganisations: [] });
 
@@ -198,11 +221,23 @@ describe('designation import from the published lists', () => {
       expect((await t.cw.ok(t.cw.moiAnalyst, REQUEST, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: true, reviewFlags: [{ reason: expect.stringContaining('de-listed by UN') }] });
     });
 
+    it('refuses a file older than the last import of its list, in a dry run too, and writes nothing', async () => {
+      const before = await tables();
+      for (const dryRun of [true, false]) {
+        const stale = await run(t.cw.system, 'UN', content(un, 'first'), dryRun);
+        expect(stale.errors?.[0]).toMatchObject({
+          message: 'the UN Security Council Consolidated List of 2026-11-20 is older than the last import (2026-11-23); import the current list; nothing was imported',
+          extensions: { code: 'BAD_USER_INPUT', publishedOn: '2026-11-20', lastImported: '2026-11-23' },
+        });
+      }
+      expect(await tables()).toBe(before);
+    });
+
     it('is idempotent, and a re-listing designates the organisation again', async () => {
       const before = await tables();
       expect((await imported('UN', content(un, 'delisted'))).empty).toBe(true);
       expect(await tables()).toBe(before);
-      const relisted = await imported('UN', content(un, 'first'));
+      const relisted = await imported('UN', content(un, 'first').replace('dateGenerated="2026-11-20', 'dateGenerated="2026-11-24'));
       expect(relisted.changedDesignations).toEqual([{ reference: 'QDe.152', designatedOn: '2017-07-06', organisationId: juaId, organisationName: 'JAMAAT-UL-AHRAR (JuA)', matchedBy: 'REFERENCE', changes: ['re-listed (de-listed on 2026-11-23)'] }]);
       expect((await t.cw.ok(t.cw.analyst, ORGANISATION, { id: juaId })).organisation).toMatchObject({ designated: true, delistedAt: null });
       expect((await t.cw.ok(t.cw.supervisor, REQUEST, { id: submitted.id })).takedownRequest.reviewFlags).toHaveLength(1);
@@ -253,5 +288,63 @@ describe('each list format, one after another on the same organisations', () => 
       ['JAMAAT-UL-AHRAR (JuA)', true],
       ['JAMAAT-UL-AHRAR (JuA)', false],
     ]);
+  });
+
+  it('refuses to de-list more than 10% (and more than 3) of a list without allowMassDelisting, in a dry run too', async () => {
+    const names = ['Amber Falcon', 'Black Orchid', 'Crimson Tide', 'Dust Wolves', 'Emerald Sabre', 'Frost Legion', 'Granite Hand', 'Hollow Crown', 'Iron Lotus', 'Jade Serpent'];
+    const csv = (count: number) => ['type,authority,list,reference,name,designated_on', ...names.slice(0, count).map((name, i) => `entity,PK,Mass Test Schedule,MTS-${i},${name},2020-01-01`)].join('\n');
+    expect((await imported('CSV', csv(10))).newDesignations).toHaveLength(10);
+    const db = t.exchange.services.db;
+    const before = JSON.stringify(await db.query('SELECT * FROM designations ORDER BY id'));
+    for (const dryRun of [true, false]) {
+      const refused = await t.exchange.gql(t.cw.system, IMPORT, { input: { source: 'CSV', content: csv(6), dryRun } });
+      expect(refused.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^the file would de-list 4 of the 10 active designations of the Mass Test Schedule, more than 10%;.*allowMassDelisting: true \(pax designations import --allow-mass-delisting\); nothing was imported$/),
+        extensions: { code: 'BAD_USER_INPUT', delistings: 4, active: 10 },
+      });
+    }
+    expect(JSON.stringify(await db.query('SELECT * FROM designations ORDER BY id'))).toBe(before);
+    expect((await imported('CSV', csv(7))).delistings).toHaveLength(3);
+    const allowed = await t.cw.ok(t.cw.system, IMPORT, { input: { source: 'CSV', content: csv(2), allowMassDelisting: true } });
+    expect(allowed.importDesignations.delistings.map((d: { reference: string }) => d.reference).sort()).toEqual(['MTS-2', 'MTS-3', 'MTS-4', 'MTS-5', 'MTS-6']);
+  });
+});
+
+describe('designations typed in by hand before imports existed', () => {
+  const t = useCasework();
+
+  it('refuses the same designation twice in one designateOrganisation input as bad input, and writes nothing', async () => {
+    const designation = { authority: 'US', reference: 'Foreign Terrorist Organization', designatedOn: '2010-09-01' };
+    const response = await t.exchange.gql(t.cw.analyst, DESIGNATE, { input: { name: 'Twice Given Front', designations: [designation, { ...designation }] } });
+    expect(response.errors?.[0]).toMatchObject({ message: 'US Foreign Terrorist Organization is given twice; give each designation once', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await t.exchange.services.db.query(`SELECT id FROM organisations WHERE name = 'Twice Given Front'`)).toEqual([]);
+  });
+
+  it('migrates a database where two organisations share a hand-typed reference; the key stays unique over imported ones', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pax-migrate-'));
+    const runDatabase = process.env.PAX_TEST_DATABASE_URL ?? `sqlite:${path.join(dir, 'pax.sqlite')}`;
+    const schema = runDatabase.startsWith('postgres') ? await createSchema(runDatabase) : null;
+    const url = schema?.url ?? runDatabase;
+    const older = createDataSource(url);
+    await older.setOptions({ migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(DesignationImport1764576000000)) }).initialize();
+    await applyMigrations(older);
+    await older.query(`INSERT INTO partners (id, slug, name, kind, "createdAt") VALUES ('p1', 'pta', 'PTA', 'AGENCY', CURRENT_TIMESTAMP)`);
+    for (const id of ['o1', 'o2']) {
+      await older.query(`INSERT INTO organisations (id, name, aliases, "searchText", "createdByPartnerId", "createdAt") VALUES ('${id}', '${id}', '', '${id}', 'p1', CURRENT_TIMESTAMP)`);
+      await older.query(`INSERT INTO designations (id, "organisationId", authority, reference, "designatedOn") VALUES ('d-${id}', '${id}', 'US', 'Foreign Terrorist Organization', '2010-09-01')`);
+    }
+    await older.destroy();
+    const db = await createDataSource(url).initialize();
+    try {
+      expect(await applyMigrations(db)).toContain('DesignationImport1764576000000');
+      expect(await db.query('SELECT id FROM designations ORDER BY id')).toEqual([{ id: 'd-o1' }, { id: 'd-o2' }]);
+      await db.query(`UPDATE designations SET list = 'FTO list' WHERE id = 'd-o1'`);
+      const second = await db.query(`UPDATE designations SET list = 'FTO list' WHERE id = 'd-o2'`).catch((error: unknown) => error);
+      expect(isUniqueViolation(second)).toBe(true);
+    } finally {
+      await db.destroy();
+      await schema?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -250,9 +250,10 @@ designations
   .argument('<file>', 'the list as published (XML), or a PAX designations CSV')
   .requiredOption('--source <source>', 'un, ofac, uk, eu or csv', (v) => listOf(Object.values(DesignationSource), 'source')(v.toUpperCase())[0])
   .option('--dry-run', 'print what would change and write nothing')
+  .option('--allow-mass-delisting', 'let the import de-list more than 10% (and more than 3) of the list\'s active designations')
   .option('--agency <slug>', 'the agency the import is made for: the audit log names it, and it creates the new organisations (required unless --dry-run)')
   .option('--format <format>', 'json or text', 'json')
-  .action(async (file: string, options: { source: DesignationSource; dryRun?: boolean; agency?: string; format: string }) => {
+  .action(async (file: string, options: { source: DesignationSource; dryRun?: boolean; allowMassDelisting?: boolean; agency?: string; format: string }) => {
     if (!['json', 'text'].includes(options.format)) throw new InvalidArgumentError('--format is json or text');
     if (!options.agency && !options.dryRun) throw new ConfigError('name the agency the import is made for with --agency <slug> (or look first with --dry-run)');
     let content: string;
@@ -275,7 +276,7 @@ designations
           bar.start(total, done, { phase });
         } else bar.update(done);
       };
-      const run = () => services.designationImports.import(ctx, { source: options.source, content, dryRun: options.dryRun }, progress);
+      const run = () => services.designationImports.import(ctx, { source: options.source, content, dryRun: options.dryRun, allowMassDelisting: options.allowMassDelisting }, progress);
       try {
         return principal ? await services.audit.around({ principal, requestId: ctx.requestId }, 'cli designations import', run) : await run();
       } catch (error) {
@@ -285,6 +286,10 @@ designations
         if (phase) bar.stop();
       }
     });
+    // The CLI's event bus is in-process unless REDIS_URL names the servers' Redis.
+    if (result.reviewFlagsRaised > 0 && !process.env.REDIS_URL) {
+      process.stderr.write(`pax: warning: ${result.reviewFlagsRaised} takedown requests were flagged for review, but subscribers of running servers will not hear these flags; set REDIS_URL to the servers' Redis so that they do (the flags themselves are recorded)\n`);
+    }
     process.stdout.write(options.format === 'text' ? importResultText(result) : `${JSON.stringify(result, null, 2)}\n`);
   });
 

@@ -7,6 +7,7 @@ import { IdempotencyRecord } from '../modules/idempotency/idempotency.entity';
 import { MirrorAlert } from '../modules/mirrors/mirror-alert.entity';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity';
 import { SignalChange, SignalFeedState } from '../modules/signals/signal.entity';
+import { DesignationListImport } from '../modules/designations/designation-list.entity';
 import { Designation, Organisation } from '../modules/organisations/organisation.entity';
 import { StixImportProposal } from '../modules/stix/stix-import.entity';
 import { ReviewFlag } from '../modules/takedowns/review-flag.entity';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   PartnerPlatform,
   Organisation,
   Designation,
+  DesignationListImport,
   Account,
   AccountOrganisation,
   EvidenceItem,

@@ -14,6 +14,7 @@ import { ReviewFlag } from '../takedowns/review-flag.entity';
 import { FINAL_STATUSES, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
 import { parseSanctionsList } from './lists/parse-list';
 import { DesignationSource, ListedEntity, SanctionsList } from './lists/sanctions-list';
+import { DesignationListImport } from './designation-list.entity';
 import { DesignationChange, DesignationImportResult, ImportDesignationsInput, MatchedBy, UnresolvedListing } from './designation-import.types';
 
 /** Progress of a long import, for the CLI's bar: matching each entity, then writing each row. */
@@ -37,6 +38,8 @@ interface PlannedOrganisation {
 interface Plan {
   list: SanctionsList;
   delistedOn: string;
+  /** Designations of this list active before the import. */
+  active: number;
   organisations: PlannedOrganisation[];
   inserts: Designation[];
   updates: { id: string; organisationId: string; set: Partial<Designation> }[];
@@ -68,18 +71,25 @@ export class DesignationImportService {
     if (input.content.includes('\u0000')) throw badInput('the file contains a NUL character; it is not a published list; nothing was imported');
     const list = parseSanctionsList(input.source, input.content);
     if (list.entities.length === 0) throw badInput(`the file carries no entities; PAX imports whole lists, and an empty one would de-list every organisation of the ${list.list}; nothing was imported`);
-    if (input.dryRun) return this.result(input.source, await this.plan(this.db.manager, list, progress), true);
+    if (input.dryRun) {
+      await refuseStale(this.db.manager, list);
+      const plan = await this.plan(this.db.manager, list, progress);
+      refuseMassDelisting(plan, input);
+      return this.result(input.source, plan, true);
+    }
     const partnerId = principalOf(ctx).partnerId;
     let flagged: TakedownReviewFlaggedEvent[] = [];
     try {
       const plan = await inTransaction(this.db, async (em) => {
         await serialiseByName(this.db, em, 'designation-import');
+        await refuseStale(em, list);
         const planned = await this.plan(em, list, progress);
+        refuseMassDelisting(planned, input);
         flagged = await this.apply(em, planned, partnerId, progress);
         return planned;
       });
       for (const event of flagged) this.events.publish('TAKEDOWN_REVIEW_FLAGGED', event);
-      return this.result(input.source, plan, false);
+      return { ...this.result(input.source, plan, false), reviewFlagsRaised: flagged.length };
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('a designation of this list was recorded meanwhile by another change; run the import again');
       throw error;
@@ -91,11 +101,13 @@ export class DesignationImportService {
       (await em.find(Organisation)).map((o) => [o.id, { id: o.id, name: o.name, aliases: [...o.aliases], isNew: false, delistedAt: o.delistedAt, aliasesAdded: [] }]),
     );
     const designations = await em.find(Designation, { where: { authority: list.authority } });
-    const byReference = new Map(designations.map((d) => [d.reference, d]));
+    // Old rows typed in by hand may share a reference with each other or with an imported one (the
+    // unique key covers imported rows only): the imported row wins, else one hand-typed row is adopted.
+    const byReference = new Map([...designations].sort((a, b) => Number(a.list !== null) - Number(b.list !== null)).map((d) => [d.reference, d]));
     const matcher = new OrganisationMatcher(organisations.values());
     const today = this.clock.now().toISOString().slice(0, 10);
     const plan: Plan = {
-      list, delistedOn: list.publishedOn ?? today, organisations: [], inserts: [], updates: [], newDesignations: [], changedDesignations: [],
+      list, delistedOn: list.publishedOn ?? today, active: 0, organisations: [], inserts: [], updates: [], newDesignations: [], changedDesignations: [],
       delistings: [], unresolved: [], undesignated: [], redesignated: [],
     };
     const gaining = new Set<string>();
@@ -150,7 +162,9 @@ export class DesignationImportService {
       matcher.add(organisation);
     }
     const carried = new Set(list.entities.map((entity) => entity.reference));
-    const ending = designations.filter((d) => d.list === list.list && d.delistedOn === null && !carried.has(d.reference));
+    const active = designations.filter((d) => d.list === list.list && d.delistedOn === null);
+    plan.active = active.length;
+    const ending = active.filter((d) => !carried.has(d.reference));
     const remaining = await this.activeDesignationCounts(em, [...new Set(ending.map((d) => d.organisationId))]);
     for (const designation of ending) remaining.set(designation.organisationId, (remaining.get(designation.organisationId) ?? 0) - 1);
     for (const designation of ending) {
@@ -210,6 +224,7 @@ export class DesignationImportService {
       await em.update(Designation, { id: In(batch.map((d) => d.designation.id)) }, { delistedOn: plan.delistedOn });
       wrote(batch.length);
     }
+    if (plan.list.publishedOn) await em.save(DesignationListImport, { list: plan.list.list, publishedOn: plan.list.publishedOn, importedAt: now });
     for (const batch of chunks(plan.redesignated)) await em.update(Organisation, { id: In(batch.map((o) => o.id)) }, { delistedAt: null });
     for (const batch of chunks(plan.undesignated)) await em.update(Organisation, { id: In(batch.map((o) => o.id)) }, { delistedAt: now });
     const changed = new Set([...grown.map((o) => o.id), ...plan.inserts.map((d) => d.organisationId), ...plan.updates.map((u) => u.organisationId), ...plan.delistings.map((d) => d.designation.organisationId)]);
@@ -252,8 +267,33 @@ export class DesignationImportService {
       otherSkipped: plan.list.otherSkipped,
       ...diff,
       unresolved: plan.unresolved,
+      reviewFlagsRaised: 0,
     };
   }
+}
+
+/** A file published before the last one imported would de-list and re-list with old dates. */
+async function refuseStale(em: EntityManager, list: SanctionsList): Promise<void> {
+  if (!list.publishedOn) return;
+  const last = await em.findOneBy(DesignationListImport, { list: list.list });
+  if (last && list.publishedOn < last.publishedOn) {
+    throw badInput(`the ${list.list} of ${list.publishedOn} is older than the last import (${last.publishedOn}); import the current list; nothing was imported`, {
+      publishedOn: list.publishedOn,
+      lastImported: last.publishedOn,
+    });
+  }
+}
+
+const MASS_DELISTING = { share: 0.1, count: 3 };
+
+/** A partial file, or another list with the same root element, would de-list everything it lacks. */
+function refuseMassDelisting(plan: Plan, input: ImportDesignationsInput): void {
+  const count = plan.delistings.length;
+  if (input.allowMassDelisting || count <= MASS_DELISTING.count || count <= plan.active * MASS_DELISTING.share) return;
+  throw badInput(
+    `the file would de-list ${count} of the ${plan.active} active designations of the ${plan.list.list}, more than ${MASS_DELISTING.share * 100}%; check that it is the whole current list, and if these de-listings are real, import it again with allowMassDelisting: true (pax designations import --allow-mass-delisting); nothing was imported`,
+    { delistings: count, active: plan.active },
+  );
 }
 
 function checkLengths(list: SanctionsList, entity: ListedEntity): void {

@@ -19,6 +19,13 @@ export class ImportDesignationsInput {
   @Field(() => Boolean, { nullable: true, description: 'Only show what would change; nothing is written.' })
   @IsOptional()
   dryRun?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Let the import de-list more than 10% (and more than 3) of the list\'s active designations. Without it such an import is refused: a partial file, or another list under the same root element, would de-list everything it lacks.',
+  })
+  @IsOptional()
+  allowMassDelisting?: boolean | null;
 }
 
 export enum MatchedBy {
@@ -176,4 +183,7 @@ export class DesignationImportResult {
 
   @Field(() => [UnresolvedListing])
   unresolved: UnresolvedListing[];
+
+  @Field(() => Int, { description: 'Review flags raised on open takedown requests of organisations left with no active designation (0 in a dry run).' })
+  reviewFlagsRaised: number;
 }

@@ -49,9 +49,13 @@ export class Organisation {
   }
 }
 
-/** Keyed by authority and reference: an import finds a listed entry again by them. */
+/**
+ * Keyed by authority and reference: an import finds a listed entry again by them. The key is unique
+ * over imported designations only, so that rows typed in by hand before imports existed (the same
+ * free-text reference for two organisations) do not stop the migration.
+ */
 @Entity('designations')
-@Index('IDX_designations_authority_reference', ['authority', 'reference'], { unique: true })
+@Index('IDX_designations_authority_reference', ['authority', 'reference'], { unique: true, where: '"list" IS NOT NULL' })
 @ObjectType({ simpleResolvers: true })
 export class Designation {
   @Field(() => ID)

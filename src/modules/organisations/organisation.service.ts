@@ -4,7 +4,7 @@ import { scopeOrganisations } from '../../access/policy';
 import { badInput, conflict, notFound } from '../../common/errors';
 import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
-import { containsLowered, likePattern } from '../../db/dialect';
+import { containsLowered, isUniqueViolation, likePattern } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
 import { Designation, Organisation } from './organisation.entity';
 import { DesignateOrganisationInput, OrganisationFilter } from './organisation.types';
@@ -45,6 +45,8 @@ export class OrganisationService {
     if (future) throw badInput(`designatedOn ${future.designatedOn} is in the future`);
     const aliases = [...new Set((input.aliases ?? []).map((a) => a.normalize('NFC').trim()).filter(Boolean))];
     const name = input.name.normalize('NFC').trim();
+    const repeated = input.designations.find((d, i) => input.designations.findIndex((e) => e.authority === d.authority && e.reference === d.reference) !== i);
+    if (repeated) throw badInput(`${repeated.authority} ${repeated.reference} is given twice; give each designation once`, { authority: repeated.authority, reference: repeated.reference });
     const id = await inTransaction(this.db, async (em) => {
       const now = new Date();
       const sameName = await em
@@ -71,6 +73,10 @@ export class OrganisationService {
         await em.insert(Designation, { id: newId(), organisationId: organisation.id, ...d });
       }
       return organisation.id;
+    }).catch((error: unknown) => {
+      // A concurrent designation or import recorded the same one between the check and the insert.
+      if (isUniqueViolation(error)) throw conflict('this organisation or one of its designations was recorded meanwhile by another change; look it up before designating it again');
+      throw error;
     });
     return this.get(ctx, id);
   }

@@ -1,4 +1,5 @@
 import { Authority } from '../../../common/enums';
+import { badInput } from '../../../common/errors';
 import { distinctAliases, SanctionsList, slashedDate } from './sanctions-list';
 import { childrenOf, readXml, textOf, XmlElement } from './xml';
 
@@ -21,6 +22,11 @@ export function parseOfacSdn(text: string): SanctionsList {
     repeated: ['sdnEntry', 'aka', 'program', 'address', 'id', 'nationality', 'citizenship', 'dateOfBirthItem', 'placeOfBirthItem', 'vesselInfo'],
   });
   const published = childrenOf(root, 'publshInformation')[0];
+  const declared = textOf(published?.Record_Count);
+  const entries = childrenOf(root, 'sdnEntry').length;
+  if (declared !== null && Number(declared) !== entries) {
+    throw badInput(`not the whole ${OFAC_SDN_LIST}: <Record_Count> says ${declared} entries, the file carries ${entries}; download it again; nothing was imported`, { element: 'Record_Count', line: file.lineOf(published) });
+  }
   const counts = { Individual: 0, Vessel: 0, Aircraft: 0 };
   const entities = childrenOf(root, 'sdnEntry').flatMap((entry) => {
     const type = file.required(entry, 'sdnEntry', 'sdnType');

@@ -53,6 +53,14 @@ describe.each(FORMATS)('$source list', ({ source, file, ext, root, delisted }) =
   });
 
   if (root) {
+    it('refuses a reference that appears twice, naming both lines', () => {
+      const repeated = first.entities.find((e) => e.reference !== delisted)!;
+      const error = refusal(() => parseSanctionsList(source, fixture(`${file}.${ext}`).replace(delisted, repeated.reference)));
+      const lines = [repeated.line, entity(first, delisted).line];
+      expect(error.message).toContain(`the reference "${repeated.reference}" appears twice, at line ${lines[0]} and line ${lines[1]}; nothing was imported`);
+      expect(error.extensions).toMatchObject({ reference: repeated.reference, lines });
+    });
+
     it('refuses another schema, naming the root element it found', () => {
       const other = FORMATS.find((f) => f.root && f.root !== root)!;
       const error = refusal(() => parseSanctionsList(source, fixture(`${other.file}.xml`)));
@@ -105,6 +113,13 @@ describe('OFAC SDN list', () => {
       designatedOn: null,
       aliases: [{ name: 'JAMAAT-UL-AHRAR', strong: true }, { name: 'AHRAR-UL-HIND', strong: false }],
     });
+  });
+
+  it('refuses a file carrying fewer entries than its Record_Count', () => {
+    const text = fixture('ofac-sdn.xml').replace('<Record_Count>5</Record_Count>', '<Record_Count>9</Record_Count>');
+    const error = refusal(() => parseSanctionsList(DesignationSource.OFAC, text));
+    expect(error.message).toContain('<Record_Count> says 9 entries, the file carries 5');
+    expect(error.extensions).toMatchObject({ element: 'Record_Count', line: 5 });
   });
 
   it('refuses an sdnType it does not know', () => {
@@ -183,5 +198,35 @@ describe('PAX designations CSV', () => {
     ['no rows', csv(), /no rows under the header/],
   ])('refuses %s', (_what, text, message) => {
     expect(refusal(() => parseSanctionsList(DesignationSource.CSV, text)).message).toMatch(message);
+  });
+});
+
+describe('hostile XML', () => {
+  const un = (body: string, prolog = '') => `<?xml version="1.0"?>\n${prolog}<CONSOLIDATED_LIST dateGenerated="2026-11-20">\n<ENTITIES>\n${body}\n</ENTITIES>\n</CONSOLIDATED_LIST>`;
+  const entry = '<ENTITY><REFERENCE_NUMBER>QDe.1</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME></ENTITY>';
+
+  it.each([
+    ['an entity longer than 10,000 characters', `<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY big "${'x'.repeat(20_000)}">]>\n`, '&big;'],
+    ['more than 1,000 entities', `<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a "aaaa">]>\n`, '&a;'.repeat(1_500)],
+    ['a SYSTEM entity', '<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n', '&x;'],
+    ['a bad DOCTYPE', '<!DOCTYPE [[[ >\n', ''],
+  ])('refuses a DOCTYPE with %s, naming its line', (_what, prolog, use) => {
+    const error = refusal(() => parseSanctionsList(DesignationSource.UN, un(`<ENTITY><REFERENCE_NUMBER>QDe.1</REFERENCE_NUMBER><FIRST_NAME>${use}</FIRST_NAME></ENTITY>`, prolog)));
+    expect(error.message).toContain('a <!DOCTYPE> declaration at line 2');
+    expect(error.extensions.line).toBe(2);
+  });
+
+  it('refuses nesting deeper than the parser allows', () => {
+    const error = refusal(() => parseSanctionsList(DesignationSource.UN, un(`${entry}\n${'<X>'.repeat(5_000)}${'</X>'.repeat(5_000)}`)));
+    expect(error.message).toMatch(/nested/i);
+  });
+
+  it.each(['constructor', '__proto__'])('refuses an element or attribute named %s, naming its line', (name) => {
+    for (const body of [`${entry}\n<ENTITY ${name}="x"><REFERENCE_NUMBER>QDe.2</REFERENCE_NUMBER></ENTITY>`, `${entry}\n<${name}>x</${name}>`]) {
+      const error = refusal(() => parseSanctionsList(DesignationSource.UN, un(body)));
+      expect(error.message).toContain(`"${name}"`);
+      expect(error.extensions.line).toBe(5);
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });

@@ -74,6 +74,12 @@ export function childrenOf(element: unknown, name: string): XmlElement[] {
  * rooted where the format says. Namespace prefixes are dropped, values stay strings.
  */
 export function readXml(text: string, format: XmlFormat): { file: XmlFile; root: XmlElement } {
+  // No published list declares a DOCTYPE; refusing it closes entity expansion and external entities outright.
+  const doctype = text.indexOf('<!DOCTYPE');
+  if (doctype >= 0) {
+    const line = lineAt(text, doctype);
+    throw badInput(`not ${format.title}: a <!DOCTYPE> declaration at line ${line}; published lists carry none; nothing was imported`, { line });
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
@@ -88,9 +94,15 @@ export function readXml(text: string, format: XmlFormat): { file: XmlFile; root:
     parseAttributeValue: false,
     captureMetaData: true,
     htmlEntities: false,
+    processEntities: false,
     isArray: (name) => repeated.has(name),
   });
-  const document = parser.parse(text) as XmlElement;
+  let document: XmlElement;
+  try {
+    document = parser.parse(text) as XmlElement;
+  } catch (error) {
+    throw unparsable(text, format, error);
+  }
   const file = new XmlFile(text, format.title);
   const rootName = Object.keys(document).find((key) => !key.startsWith('?'));
   if (rootName !== format.root) {
@@ -98,4 +110,23 @@ export function readXml(text: string, format: XmlFormat): { file: XmlFile; root:
   }
   const root = document[rootName];
   return { file, root: root && typeof root === 'object' ? (root as XmlElement) : {} };
+}
+
+/** The 1-based line of a character offset. */
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * The parser refuses what the validator lets through (names such as `__proto__` or `constructor`,
+ * nesting past its limit) with a bare Error; the line is that of the first use of a name it quotes.
+ */
+function unparsable(text: string, format: XmlFormat, error: unknown): PaxError {
+  const reason = error instanceof Error ? error.message.replace(/^\[SECURITY\]\s*/, '') : String(error);
+  const name = reason.match(/"([^"]+)"/)?.[1];
+  const at = name ? text.search(new RegExp(`[<\\s/]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s=/>]`)) : -1;
+  const line = at >= 0 ? lineAt(text, at + 1) : null;
+  return badInput(`not ${format.title}: ${reason}${line ? ` (line ${line})` : ''}; nothing was imported`, { line });
 }
