@@ -1,4 +1,5 @@
 import { PDQ_MATCH_DISTANCE } from './pdq';
+import { Postings } from './postings';
 
 const CHUNKS = 16;
 const WORDS = 8;
@@ -10,10 +11,12 @@ const WORDS = 8;
  *
  * Hashes live packed in one Uint32Array by integer slot, and buckets hold slots: at a million
  * avatars a query verifies tens of thousands of bucket entries, and comparing eight words per entry
- * instead of parsing hex keeps that well under a millisecond.
+ * instead of parsing hex keeps that well under a millisecond. The buckets of all sixteen tables are
+ * one `Postings`, keyed by table and chunk value: a million avatars fill a million buckets, and an
+ * array per bucket was most of the index's objects.
  */
 export class PdqMultiIndex<T> {
-  private readonly tables = Array.from({ length: CHUNKS }, () => new Map<number, number[]>());
+  private readonly buckets = new Postings();
   private readonly slotOf = new Map<T, number>();
   private ids: (T | undefined)[] = [];
   private words = new Uint32Array(WORDS * 1024);
@@ -33,23 +36,13 @@ export class PdqMultiIndex<T> {
     this.ids[slot] = id;
     this.slotOf.set(id, slot);
     this.words.set(wordsOf(hex), slot * WORDS);
-    this.chunks(slot).forEach((value, c) => {
-      const bucket = this.tables[c].get(value);
-      if (bucket) bucket.push(slot);
-      else this.tables[c].set(value, [slot]);
-    });
+    this.chunks(slot).forEach((value, c) => this.buckets.add(bucketOf(c, value), slot));
   }
 
   remove(id: T): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
-    this.chunks(slot).forEach((value, c) => {
-      const bucket = this.tables[c].get(value);
-      if (!bucket) return;
-      const kept = bucket.filter((other) => other !== slot);
-      if (kept.length) this.tables[c].set(value, kept);
-      else this.tables[c].delete(value);
-    });
+    this.chunks(slot).forEach((value, c) => this.buckets.delete(bucketOf(c, value), slot));
     this.slotOf.delete(id);
     this.ids[slot] = undefined;
     this.freeSlots.push(slot);
@@ -65,7 +58,7 @@ export class PdqMultiIndex<T> {
       for (let c = 0; c < CHUNKS; c++) {
         const chunk = chunkOf(query, c);
         for (let flip = -1; flip < 16; flip++) {
-          const bucket = this.tables[c].get(flip < 0 ? chunk : chunk ^ (1 << flip));
+          const bucket = this.buckets.get(bucketOf(c, flip < 0 ? chunk : chunk ^ (1 << flip)));
           if (!bucket) continue;
           for (const slot of bucket) {
             if (this.visited[slot] === stamp) continue;
@@ -109,6 +102,8 @@ export class PdqMultiIndex<T> {
 function wordsOf(hex: string): Uint32Array {
   return Uint32Array.from({ length: WORDS }, (_, w) => parseInt(hex.slice(w * 8, w * 8 + 8), 16));
 }
+
+const bucketOf = (c: number, value: number) => (c << 16) | value;
 
 /** Chunk c is the c-th group of four hex digits: the high or low half of word c / 2. */
 function chunkOf(words: Uint32Array, c: number): number {
