@@ -48,6 +48,24 @@ export class PdqMultiIndex<T> {
     this.freeSlots.push(slot);
   }
 
+  has(id: T): boolean {
+    return this.slotOf.has(id);
+  }
+
+  /** The smallest distance from an indexed id's hash to any of the query hashes (256 when there are none). */
+  distance(id: T, queries: string[]): number {
+    const slot = this.slotOf.get(id);
+    let best = 256;
+    if (slot === undefined) return best;
+    for (const hex of queries) {
+      const query = wordsOf(hex);
+      let distance = 0;
+      for (let w = 0, base = slot * WORDS; w < WORDS; w++) distance += popcount(query[w] ^ this.words[base + w]);
+      best = Math.min(best, distance);
+    }
+    return best;
+  }
+
   /** Every indexed id within `radius` of any of the query hashes, with its smallest distance. */
   search(queries: string[], radius = PDQ_MATCH_DISTANCE): Map<T, number> {
     const found = new Map<T, number>();

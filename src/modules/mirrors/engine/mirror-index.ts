@@ -4,7 +4,7 @@ import { PdqMultiIndex } from './mih';
 import { Postings } from './postings';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
 import { NameKeys, nameKeys } from './normalise';
-import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqDistance } from './pdq';
+import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from './pdq';
 import { extractLinks, lshBands, MINHASH_SIZE, minhash, minhashSimilarity } from './text';
 
 /** A removed account as the index knows it: its public view plus the material to match on. */
@@ -63,11 +63,10 @@ interface Entry {
   handle: NameKeys;
   name: NameKeys | null;
   links: string[];
-  avatar: string | null;
 }
 
-/** An entry as `prepare` computes it; the index files the bio's MinHash in its own array. */
-type PreparedEntry = Entry & { bio: Uint32Array | null };
+/** An entry as `prepare` computes it; the index keeps the bio's MinHash and the avatar's hash in arrays of its own. */
+type PreparedEntry = Entry & { bio: Uint32Array | null; avatar: string | null };
 
 /** How many candidates each kind of evidence may put forward for full scoring. */
 const NAME_QUOTA = 100;
@@ -126,7 +125,11 @@ export class MirrorIndex {
   /** The bios' MinHashes, MINHASH_SIZE words per slot, in one array rather than an ArrayBuffer each. */
   private bios = new Uint32Array(MINHASH_SIZE * 1024);
   private hasBio = new Uint8Array(1024);
-  private readonly exact = new MultiMap<string, number>();
+  /**
+   * The exact keys, one map per kind (see `exactKeys`) so that a key is the very string the entry
+   * holds: a prefixed copy per key was a fifth of the heap at a million accounts.
+   */
+  private readonly exact = { v: new MultiMap<string, number>(), c: new MultiMap<string, number>(), k: new MultiMap<string, number>() };
   private readonly cores = new DeletionIndex();
   private readonly coreOwners = new MultiMap<string, number>();
   private readonly avatars = new PdqMultiIndex<number>();
@@ -162,19 +165,19 @@ export class MirrorIndex {
     });
   }
 
-  private insert({ bio, ...entry }: PreparedEntry): void {
+  private insert({ bio, avatar, ...entry }: PreparedEntry): void {
     const account = entry.account;
     this.remove(account.id);
     const slot = this.freeSlots.pop() ?? this.entries.length;
     this.ensureCapacity(slot + 1);
     this.slotOf.set(account.id, slot);
     this.entries[slot] = entry;
-    for (const key of exactKeys(entry.handle, entry.name)) this.exact.add(key, slot);
+    for (const [kind, key] of exactKeys(entry.handle, entry.name)) this.exact[kind].add(key, slot);
     if (entry.handle.core.length >= 3) {
       this.cores.add(entry.handle.core);
       this.coreOwners.add(entry.handle.core, slot);
     }
-    if (entry.avatar) this.avatars.add(slot, entry.avatar);
+    if (avatar) this.avatars.add(slot, avatar);
     this.hasBio[slot] = bio ? 1 : 0;
     if (bio) {
       this.bios.set(bio, slot * MINHASH_SIZE);
@@ -192,7 +195,7 @@ export class MirrorIndex {
     this.slotOf.delete(id);
     this.entries[slot] = undefined;
     this.freeSlots.push(slot);
-    for (const key of exactKeys(entry.handle, entry.name)) this.exact.delete(key, slot);
+    for (const [kind, key] of exactKeys(entry.handle, entry.name)) this.exact[kind].delete(key, slot);
     this.coreOwners.delete(entry.handle.core, slot);
     this.avatars.remove(slot);
     const bio = this.bioOf(slot);
@@ -236,7 +239,7 @@ export class MirrorIndex {
       if (!ids || ('size' in ids ? ids.size : ids.length) > MAX_POSTING) return;
       for (const id of ids) pool.set(id, (pool.get(id) ?? 0) + weight);
     };
-    for (const key of exactKeys(query.handle, query.name)) hit(pools.names, this.exact.get(key), 3);
+    for (const [kind, key] of exactKeys(query.handle, query.name)) hit(pools.names, this.exact[kind].get(key), 3);
     if (query.handle.core.length >= 3) for (const core of this.cores.search(query.handle.core)) hit(pools.names, this.coreOwners.get(core), 2);
     if (query.avatars.length) for (const [id, distance] of this.avatars.search(query.avatars)) pools.avatars.set(id, 256 - distance);
     if (query.bio) {
@@ -284,7 +287,7 @@ export class MirrorIndex {
     const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
     const owners = Math.max(1, this.coreOwners.count(entry.handle.core));
     const rarity = Math.min(1, entry.handle.core.length / 8) / (1 + Math.log2(owners));
-    const avatarDistance = entry.avatar && query.avatars.length ? Math.min(...query.avatars.map((hex) => pdqDistance(hex, entry.avatar!))) : 256;
+    const avatarDistance = this.avatars.distance(slot, query.avatars);
     const pdq = Math.max(0, 1 - avatarDistance / 64);
     const bio = minhashSimilarity(query.bio, this.bioOf(slot));
     const shared = query.links.filter((l) => entry.links.includes(l));
@@ -427,11 +430,12 @@ export function prepareSubject(subject: ScreeningSubject, at = Date.now()): Prep
   };
 }
 
-function exactKeys(handle: NameKeys, name: NameKeys | null): string[] {
-  const keys = [`v:${compact(handle.visual)}`];
-  if (handle.core.length >= 3) keys.push(`c:${handle.core}`);
-  if (handle.consonants.length >= 4) keys.push(`k:${handle.consonants}`);
-  if (name && name.core.length >= 3) keys.push(`c:${name.core}`);
-  if (name && name.consonants.length >= 4) keys.push(`k:${name.consonants}`);
+/** The exact keys of a handle and a name: v (compact visual form), c (core), k (consonants). */
+function exactKeys(handle: NameKeys, name: NameKeys | null): ['v' | 'c' | 'k', string][] {
+  const keys: ['v' | 'c' | 'k', string][] = [['v', compact(handle.visual)]];
+  if (handle.core.length >= 3) keys.push(['c', handle.core]);
+  if (handle.consonants.length >= 4) keys.push(['k', handle.consonants]);
+  if (name && name.core.length >= 3) keys.push(['c', name.core]);
+  if (name && name.consonants.length >= 4) keys.push(['k', name.consonants]);
   return keys;
 }
