@@ -74,6 +74,7 @@ const OTHER_QUOTA = 40;
 /** A key shared by more accounts than this says little about any one of them; it is skipped. */
 const MAX_POSTING = 500;
 const DAY = 86_400_000;
+const NO_LINKS: string[] = [];
 
 const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
 const compact = (key: string) => key.replace(/[^a-z0-9]/g, '');
@@ -135,6 +136,7 @@ export class MirrorIndex {
   private readonly avatars = new PdqMultiIndex<number>();
   private readonly bands = new Postings();
   private readonly links = new MultiMap<string, number>();
+  private readonly organisationLists = new Map<string, string[]>();
 
   constructor(private readonly model: ModelWeights = SHIPPED_WEIGHTS) {}
 
@@ -156,13 +158,21 @@ export class MirrorIndex {
    */
   addSignal(signal: SignalEntry, id = signal.id): void {
     this.insert({
-      account: { id, platform: signal.platform, handle: signal.handle, displayName: signal.displayName, organisationIds: signal.organisations.map((o) => o.id), removedAt: new Date(signal.removedAt) },
+      account: { id, platform: signal.platform, handle: signal.handle, displayName: signal.displayName, organisationIds: this.organisationList(signal.organisations), removedAt: new Date(signal.removedAt) },
       handle: signal.handleKeys,
       name: signal.nameKeys,
       bio: signal.bioMinhash ? minhashFromBase64(signal.bioMinhash) : null,
-      links: signal.links,
+      links: signal.links.length ? signal.links : NO_LINKS,
       avatar: signal.avatarPdq,
     });
+  }
+
+  /** Accounts of one organisation share one list of its ids: a million lists of one id were a million arrays. */
+  private organisationList(organisations: { id: string }[]): string[] {
+    const key = organisations.map((o) => o.id).join('\n');
+    let list = this.organisationLists.get(key);
+    if (!list) this.organisationLists.set(key, (list = organisations.map((o) => o.id)));
+    return list;
   }
 
   private insert({ bio, avatar, ...entry }: PreparedEntry): void {
