@@ -76,9 +76,9 @@ export class PdqMultiIndex<T> {
       for (let c = 0; c < CHUNKS; c++) {
         const chunk = chunkOf(query, c);
         for (let flip = -1; flip < 16; flip++) {
-          const bucket = this.buckets.get(bucketOf(c, flip < 0 ? chunk : chunk ^ (1 << flip)));
-          if (!bucket) continue;
-          for (const slot of bucket) {
+          const bucket = bucketOf(c, flip < 0 ? chunk : chunk ^ (1 << flip));
+          for (let at = this.buckets.first(bucket); at >= 0; at = this.buckets.following(at, bucket)) {
+            const slot = this.buckets.valueAt(at);
             if (this.visited[slot] === stamp) continue;
             this.visited[slot] = stamp;
             let distance = 0;

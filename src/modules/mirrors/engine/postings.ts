@@ -61,14 +61,33 @@ export class Postings {
 
   /** The values under a key in the order they were added, or undefined when there are none or more than `limit`. */
   get(key: number, limit = Infinity): number[] | undefined {
-    const k = key >>> 0;
     const found: number[] = [];
-    for (let e = this.heads[this.chainOf(key)]; e >= 0; e = this.next[e]) {
-      if (this.keys[e] !== k) continue;
+    for (let at = this.first(key); at >= 0; at = this.following(at, key)) {
       if (found.length === limit) return undefined;
-      found.push(this.values[e]);
+      found.push(this.values[at]);
     }
     return found.length ? found : undefined;
+  }
+
+  /**
+   * A walk over one key's postings that allocates nothing, for hot loops:
+   * `for (let at = p.first(key); at >= 0; at = p.following(at, key)) use(p.valueAt(at))`.
+   */
+  first(key: number): number {
+    return this.seek(this.heads[this.chainOf(key)], key >>> 0);
+  }
+
+  following(at: number, key: number): number {
+    return this.seek(this.next[at], key >>> 0);
+  }
+
+  valueAt(at: number): number {
+    return this.values[at];
+  }
+
+  private seek(e: number, key: number): number {
+    while (e >= 0 && this.keys[e] !== key) e = this.next[e];
+    return e;
   }
 
   private chainOf(key: number): number {
