@@ -1,5 +1,5 @@
 import { PDQ_MATCH_DISTANCE } from './pdq';
-import { Postings } from './postings';
+import { Postings, widened } from './postings';
 
 const CHUNKS = 16;
 const WORDS = 8;
@@ -108,12 +108,8 @@ export class PdqMultiIndex<T> {
   private ensureCapacity(slots: number): void {
     if (slots <= this.visited.length) return;
     const capacity = Math.max(slots, this.visited.length * 2);
-    const words = new Uint32Array(capacity * WORDS);
-    words.set(this.words);
-    this.words = words;
-    const visited = new Uint32Array(capacity);
-    visited.set(this.visited);
-    this.visited = visited;
+    this.words = widened(this.words, capacity * WORDS);
+    this.visited = widened(this.visited, capacity);
   }
 }
 

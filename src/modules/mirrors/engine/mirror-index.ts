@@ -1,7 +1,7 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { DeletionIndex } from './deletion-index';
 import { PdqMultiIndex } from './mih';
-import { Postings } from './postings';
+import { Postings, widened } from './postings';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
 import { NameKeys, nameKeys } from './normalise';
 import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from './pdq';
@@ -220,12 +220,8 @@ export class MirrorIndex {
   private ensureCapacity(slots: number): void {
     if (slots <= this.hasBio.length) return;
     const capacity = Math.max(slots, this.hasBio.length * 2);
-    const bios = new Uint32Array(capacity * MINHASH_SIZE);
-    bios.set(this.bios);
-    this.bios = bios;
-    const hasBio = new Uint8Array(capacity);
-    hasBio.set(this.hasBio);
-    this.hasBio = hasBio;
+    this.bios = widened(this.bios, capacity * MINHASH_SIZE);
+    this.hasBio = widened(this.hasBio, capacity);
   }
 
   /** The best matches above `minProbability`, most likely first. */

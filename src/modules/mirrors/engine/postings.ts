@@ -1,3 +1,10 @@
+/** A copy of a typed array in a longer one of the same kind, zero-filled past the end. */
+export function widened<A extends Uint32Array | Int32Array | Uint8Array>(from: A, length: number): A {
+  const to = new (from.constructor as new (length: number) => A)(length);
+  to.set(from);
+  return to;
+}
+
 /**
  * Integer key → integer values (postings lists), held in a few typed arrays instead of a Map entry
  * and an array or Set per key. At a million accounts the LSH bands and the avatar chunks make some
@@ -96,10 +103,9 @@ export class Postings {
 
   private growEntries(): void {
     const capacity = this.keys.length * 2;
-    const widen = <A extends Uint32Array | Int32Array>(from: A, to: A) => (to.set(from), to);
-    this.keys = widen(this.keys, new Uint32Array(capacity));
-    this.values = widen(this.values, new Int32Array(capacity));
-    this.next = widen(this.next, new Int32Array(capacity));
+    this.keys = widened(this.keys, capacity);
+    this.values = widened(this.values, capacity);
+    this.next = widened(this.next, capacity);
   }
 
   /** Rebuilds the chains for a new table size, walking each old chain in order so each key keeps its order. */
