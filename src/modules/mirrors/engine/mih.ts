@@ -1,4 +1,5 @@
 import { PDQ_MATCH_DISTANCE } from './pdq';
+import { Postings, widened } from './postings';
 
 const CHUNKS = 16;
 const WORDS = 8;
@@ -10,10 +11,12 @@ const WORDS = 8;
  *
  * Hashes live packed in one Uint32Array by integer slot, and buckets hold slots: at a million
  * avatars a query verifies tens of thousands of bucket entries, and comparing eight words per entry
- * instead of parsing hex keeps that well under a millisecond.
+ * instead of parsing hex keeps that well under a millisecond. The buckets of all sixteen tables are
+ * one `Postings`, keyed by table and chunk value: a million avatars fill a million buckets, and an
+ * array per bucket was most of the index's objects.
  */
 export class PdqMultiIndex<T> {
-  private readonly tables = Array.from({ length: CHUNKS }, () => new Map<number, number[]>());
+  private readonly buckets = new Postings();
   private readonly slotOf = new Map<T, number>();
   private ids: (T | undefined)[] = [];
   private words = new Uint32Array(WORDS * 1024);
@@ -33,26 +36,34 @@ export class PdqMultiIndex<T> {
     this.ids[slot] = id;
     this.slotOf.set(id, slot);
     this.words.set(wordsOf(hex), slot * WORDS);
-    this.chunks(slot).forEach((value, c) => {
-      const bucket = this.tables[c].get(value);
-      if (bucket) bucket.push(slot);
-      else this.tables[c].set(value, [slot]);
-    });
+    this.chunks(slot).forEach((value, c) => this.buckets.add(bucketOf(c, value), slot));
   }
 
   remove(id: T): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
-    this.chunks(slot).forEach((value, c) => {
-      const bucket = this.tables[c].get(value);
-      if (!bucket) return;
-      const kept = bucket.filter((other) => other !== slot);
-      if (kept.length) this.tables[c].set(value, kept);
-      else this.tables[c].delete(value);
-    });
+    this.chunks(slot).forEach((value, c) => this.buckets.delete(bucketOf(c, value), slot));
     this.slotOf.delete(id);
     this.ids[slot] = undefined;
     this.freeSlots.push(slot);
+  }
+
+  has(id: T): boolean {
+    return this.slotOf.has(id);
+  }
+
+  /** The smallest distance from an indexed id's hash to any of the query hashes (256 when there are none). */
+  distance(id: T, queries: string[]): number {
+    const slot = this.slotOf.get(id);
+    let best = 256;
+    if (slot === undefined) return best;
+    for (const hex of queries) {
+      const query = wordsOf(hex);
+      let distance = 0;
+      for (let w = 0, base = slot * WORDS; w < WORDS; w++) distance += popcount(query[w] ^ this.words[base + w]);
+      best = Math.min(best, distance);
+    }
+    return best;
   }
 
   /** Every indexed id within `radius` of any of the query hashes, with its smallest distance. */
@@ -65,9 +76,9 @@ export class PdqMultiIndex<T> {
       for (let c = 0; c < CHUNKS; c++) {
         const chunk = chunkOf(query, c);
         for (let flip = -1; flip < 16; flip++) {
-          const bucket = this.tables[c].get(flip < 0 ? chunk : chunk ^ (1 << flip));
-          if (!bucket) continue;
-          for (const slot of bucket) {
+          const bucket = bucketOf(c, flip < 0 ? chunk : chunk ^ (1 << flip));
+          for (let at = this.buckets.first(bucket); at >= 0; at = this.buckets.following(at, bucket)) {
+            const slot = this.buckets.valueAt(at);
             if (this.visited[slot] === stamp) continue;
             this.visited[slot] = stamp;
             let distance = 0;
@@ -97,18 +108,16 @@ export class PdqMultiIndex<T> {
   private ensureCapacity(slots: number): void {
     if (slots <= this.visited.length) return;
     const capacity = Math.max(slots, this.visited.length * 2);
-    const words = new Uint32Array(capacity * WORDS);
-    words.set(this.words);
-    this.words = words;
-    const visited = new Uint32Array(capacity);
-    visited.set(this.visited);
-    this.visited = visited;
+    this.words = widened(this.words, capacity * WORDS);
+    this.visited = widened(this.visited, capacity);
   }
 }
 
 function wordsOf(hex: string): Uint32Array {
   return Uint32Array.from({ length: WORDS }, (_, w) => parseInt(hex.slice(w * 8, w * 8 + 8), 16));
 }
+
+const bucketOf = (c: number, value: number) => (c << 16) | value;
 
 /** Chunk c is the c-th group of four hex digits: the high or low half of word c / 2. */
 function chunkOf(words: Uint32Array, c: number): number {

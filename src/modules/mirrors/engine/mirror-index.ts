@@ -1,10 +1,11 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { DeletionIndex } from './deletion-index';
 import { PdqMultiIndex } from './mih';
+import { Postings, widened } from './postings';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
 import { NameKeys, nameKeys } from './normalise';
-import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqDistance } from './pdq';
-import { extractLinks, lshBands, minhash, minhashSimilarity } from './text';
+import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from './pdq';
+import { extractLinks, lshBands, MINHASH_SIZE, minhash, minhashSimilarity } from './text';
 
 /** A removed account as the index knows it: its public view plus the material to match on. */
 export interface RemovedAccount {
@@ -61,10 +62,11 @@ interface Entry {
   account: RemovedAccount;
   handle: NameKeys;
   name: NameKeys | null;
-  bio: Uint32Array | null;
   links: string[];
-  avatar: string | null;
 }
+
+/** An entry as `prepare` computes it; the index keeps the bio's MinHash and the avatar's hash in arrays of its own. */
+type PreparedEntry = Entry & { bio: Uint32Array | null; avatar: string | null };
 
 /** How many candidates each kind of evidence may put forward for full scoring. */
 const NAME_QUOTA = 100;
@@ -72,6 +74,7 @@ const OTHER_QUOTA = 40;
 /** A key shared by more accounts than this says little about any one of them; it is skipped. */
 const MAX_POSTING = 500;
 const DAY = 86_400_000;
+const NO_LINKS: string[] = [];
 
 const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
 const compact = (key: string) => key.replace(/[^a-z0-9]/g, '');
@@ -113,22 +116,36 @@ class MultiMap<K, V> {
  * of bios and an inverted index of links. Candidates are scored by the shipped model.
  */
 export class MirrorIndex {
-  private readonly entries = new Map<string, Entry>();
-  private readonly exact = new MultiMap<string, string>();
+  /**
+   * Every account has an integer slot, and the indexes below hold slots: small integers cost the
+   * collector nothing, where an id string per posting did. A removed account's slot is reused.
+   */
+  private readonly slotOf = new Map<string, number>();
+  private readonly entries: (Entry | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  /** The bios' MinHashes, MINHASH_SIZE words per slot, in one array rather than an ArrayBuffer each. */
+  private bios = new Uint32Array(MINHASH_SIZE * 1024);
+  private hasBio = new Uint8Array(1024);
+  /**
+   * The exact keys, one map per kind (see `exactKeys`) so that a key is the very string the entry
+   * holds: a prefixed copy per key was a fifth of the heap at a million accounts.
+   */
+  private readonly exact = { v: new MultiMap<string, number>(), c: new MultiMap<string, number>(), k: new MultiMap<string, number>() };
   private readonly cores = new DeletionIndex();
-  private readonly coreOwners = new MultiMap<string, string>();
-  private readonly avatars = new PdqMultiIndex<string>();
-  private readonly bands = new MultiMap<number, string>();
-  private readonly links = new MultiMap<string, string>();
+  private readonly coreOwners = new MultiMap<string, number>();
+  private readonly avatars = new PdqMultiIndex<number>();
+  private readonly bands = new Postings();
+  private readonly links = new MultiMap<string, number>();
+  private readonly organisationLists = new Map<string, string[]>();
 
   constructor(private readonly model: ModelWeights = SHIPPED_WEIGHTS) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.slotOf.size;
   }
 
   has(id: string): boolean {
-    return this.entries.has(id);
+    return this.slotOf.has(id);
   }
 
   add(account: RemovedAccount): void {
@@ -141,45 +158,76 @@ export class MirrorIndex {
    */
   addSignal(signal: SignalEntry, id = signal.id): void {
     this.insert({
-      account: { id, platform: signal.platform, handle: signal.handle, displayName: signal.displayName, organisationIds: signal.organisations.map((o) => o.id), removedAt: new Date(signal.removedAt) },
+      account: { id, platform: signal.platform, handle: signal.handle, displayName: signal.displayName, organisationIds: this.organisationList(signal.organisations), removedAt: new Date(signal.removedAt) },
       handle: signal.handleKeys,
       name: signal.nameKeys,
       bio: signal.bioMinhash ? minhashFromBase64(signal.bioMinhash) : null,
-      links: signal.links,
+      links: signal.links.length ? signal.links : NO_LINKS,
       avatar: signal.avatarPdq,
     });
   }
 
-  private insert(entry: Entry): void {
+  /** Accounts of one organisation share one list of its ids: a million lists of one id were a million arrays. */
+  private organisationList(organisations: { id: string }[]): string[] {
+    const key = organisations.map((o) => o.id).join('\n');
+    let list = this.organisationLists.get(key);
+    if (!list) this.organisationLists.set(key, (list = organisations.map((o) => o.id)));
+    return list;
+  }
+
+  private insert({ bio, avatar, ...entry }: PreparedEntry): void {
     const account = entry.account;
     this.remove(account.id);
-    this.entries.set(account.id, entry);
-    for (const key of exactKeys(entry.handle, entry.name)) this.exact.add(key, account.id);
+    const slot = this.freeSlots.pop() ?? this.entries.length;
+    this.ensureCapacity(slot + 1);
+    this.slotOf.set(account.id, slot);
+    this.entries[slot] = entry;
+    for (const [kind, key] of exactKeys(entry.handle, entry.name)) this.exact[kind].add(key, slot);
     if (entry.handle.core.length >= 3) {
       this.cores.add(entry.handle.core);
-      this.coreOwners.add(entry.handle.core, account.id);
+      this.coreOwners.add(entry.handle.core, slot);
     }
-    if (entry.avatar) this.avatars.add(account.id, entry.avatar);
-    if (entry.bio) for (const band of lshBands(entry.bio)) this.bands.add(band, account.id);
-    for (const link of entry.links) this.links.add(link, account.id);
+    if (avatar) this.avatars.add(slot, avatar);
+    this.hasBio[slot] = bio ? 1 : 0;
+    if (bio) {
+      this.bios.set(bio, slot * MINHASH_SIZE);
+      // A band shared twice within one bio is one posting, as it was one member of a Set.
+      for (const band of new Set(lshBands(bio))) this.bands.add(band, slot);
+    }
+    for (const link of entry.links) this.links.add(link, slot);
   }
 
   /** Forgets an account (reinstated). The deletion index keeps the core string; lookups skip it. */
   remove(id: string): void {
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    this.entries.delete(id);
-    for (const key of exactKeys(entry.handle, entry.name)) this.exact.delete(key, id);
-    this.coreOwners.delete(entry.handle.core, id);
-    this.avatars.remove(id);
-    if (entry.bio) for (const band of lshBands(entry.bio)) this.bands.delete(band, id);
-    for (const link of entry.links) this.links.delete(link, id);
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    const entry = this.entries[slot]!;
+    this.slotOf.delete(id);
+    this.entries[slot] = undefined;
+    this.freeSlots.push(slot);
+    for (const [kind, key] of exactKeys(entry.handle, entry.name)) this.exact[kind].delete(key, slot);
+    this.coreOwners.delete(entry.handle.core, slot);
+    this.avatars.remove(slot);
+    const bio = this.bioOf(slot);
+    if (bio) for (const band of new Set(lshBands(bio))) this.bands.delete(band, slot);
+    for (const link of entry.links) this.links.delete(link, slot);
+  }
+
+  private bioOf(slot: number): Uint32Array | null {
+    return this.hasBio[slot] ? this.bios.subarray(slot * MINHASH_SIZE, (slot + 1) * MINHASH_SIZE) : null;
+  }
+
+  private ensureCapacity(slots: number): void {
+    if (slots <= this.hasBio.length) return;
+    const capacity = Math.max(slots, this.hasBio.length * 2);
+    this.bios = widened(this.bios, capacity * MINHASH_SIZE);
+    this.hasBio = widened(this.hasBio, capacity);
   }
 
   /** The best matches above `minProbability`, most likely first. */
   screen(subject: ScreeningSubject, options: ScreenOptions = {}): MirrorMatch[] {
     const query = prepareSubject(subject, options.now);
-    return this.rank(query, this.candidates(query), options);
+    return this.rank(query, this.candidateSlots(query), options);
   }
 
   /**
@@ -188,22 +236,26 @@ export class MirrorIndex {
    * pool would let those crowd out the single account with the same avatar, bio or link.
    */
   candidates(query: PreparedSubject): string[] {
-    const pools = { names: new Map<string, number>(), avatars: new Map<string, number>(), bios: new Map<string, number>(), links: new Map<string, number>() };
-    const hit = (pool: Map<string, number>, ids: Set<string> | string[] | undefined, weight = 1) => {
+    return this.candidateSlots(query).map((slot) => this.entries[slot]!.account.id);
+  }
+
+  private candidateSlots(query: PreparedSubject): number[] {
+    const pools = { names: new Map<number, number>(), avatars: new Map<number, number>(), bios: new Map<number, number>(), links: new Map<number, number>() };
+    const hit = (pool: Map<number, number>, ids: Set<number> | number[] | undefined, weight = 1) => {
       if (!ids || ('size' in ids ? ids.size : ids.length) > MAX_POSTING) return;
       for (const id of ids) pool.set(id, (pool.get(id) ?? 0) + weight);
     };
-    for (const key of exactKeys(query.handle, query.name)) hit(pools.names, this.exact.get(key), 3);
+    for (const [kind, key] of exactKeys(query.handle, query.name)) hit(pools.names, this.exact[kind].get(key), 3);
     if (query.handle.core.length >= 3) for (const core of this.cores.search(query.handle.core)) hit(pools.names, this.coreOwners.get(core), 2);
     if (query.avatars.length) for (const [id, distance] of this.avatars.search(query.avatars)) pools.avatars.set(id, 256 - distance);
     if (query.bio) {
-      for (const band of lshBands(query.bio)) hit(pools.bios, this.bands.get(band));
+      for (const band of lshBands(query.bio)) hit(pools.bios, this.bands.get(band, MAX_POSTING + 1));
       // One shared band says little when bios are built from the same slogans; the estimated
       // similarity orders them properly and costs 64 comparisons each.
-      for (const id of pools.bios.keys()) pools.bios.set(id, minhashSimilarity(query.bio, this.entries.get(id)?.bio ?? null));
+      for (const slot of pools.bios.keys()) pools.bios.set(slot, minhashSimilarity(query.bio, this.bioOf(slot)));
     }
     for (const link of query.links) hit(pools.links, this.links.get(link));
-    const picked = new Set<string>();
+    const picked = new Set<number>();
     for (const [pool, quota] of [[pools.names, NAME_QUOTA], [pools.avatars, OTHER_QUOTA], [pools.bios, OTHER_QUOTA], [pools.links, OTHER_QUOTA]] as const) {
       for (const [id] of [...pool].sort((a, b) => b[1] - a[1]).slice(0, quota)) picked.add(id);
     }
@@ -212,27 +264,26 @@ export class MirrorIndex {
 
   /** The same scoring over every indexed account: the baseline the index is measured against. */
   screenBruteForce(subject: ScreeningSubject, options: ScreenOptions = {}): MirrorMatch[] {
-    return this.rank(prepareSubject(subject, options.now), [...this.entries.keys()], options);
+    return this.rank(prepareSubject(subject, options.now), [...this.slotOf.values()], options);
   }
 
-  private rank(query: PreparedSubject, ids: string[], options: ScreenOptions): MirrorMatch[] {
+  private rank(query: PreparedSubject, slots: number[], options: ScreenOptions): MirrorMatch[] {
     const limit = options.limit ?? 5;
     const floor = options.minProbability ?? 0.05;
-    const scored: { entry: Entry; p: number }[] = [];
-    for (const id of ids) {
-      const entry = this.entries.get(id);
-      if (!entry) continue;
-      const p = probability(this.compare(query, entry).features, this.model);
-      if (p >= floor) scored.push({ entry, p });
+    const scored: { slot: number; p: number }[] = [];
+    for (const slot of slots) {
+      const p = probability(this.compare(query, slot).features, this.model);
+      if (p >= floor) scored.push({ slot, p });
     }
     return scored
       .sort((a, b) => b.p - a.p)
       .slice(0, limit)
-      .map(({ entry, p }) => ({ account: entry.account, probability: p, verdict: verdictOf(p), signals: this.compare(query, entry, true).signals }));
+      .map(({ slot, p }) => ({ account: this.entries[slot]!.account, probability: p, verdict: verdictOf(p), signals: this.compare(query, slot, true).signals }));
   }
 
   /** The features of one pair, and the human-readable signals behind them. */
-  compare(query: PreparedSubject, entry: Entry, explain = false): { features: FeatureVector; signals: Signal[] } {
+  private compare(query: PreparedSubject, slot: number, explain = false): { features: FeatureVector; signals: Signal[] } {
+    const entry = this.entries[slot]!;
     const account = entry.account;
     const signals: Signal[] = [];
     const visual = similarity(compact(query.handle.visual), compact(entry.handle.visual));
@@ -242,9 +293,9 @@ export class MirrorIndex {
     const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
     const owners = Math.max(1, this.coreOwners.count(entry.handle.core));
     const rarity = Math.min(1, entry.handle.core.length / 8) / (1 + Math.log2(owners));
-    const avatarDistance = entry.avatar && query.avatars.length ? Math.min(...query.avatars.map((hex) => pdqDistance(hex, entry.avatar!))) : 256;
+    const avatarDistance = this.avatars.distance(slot, query.avatars);
     const pdq = Math.max(0, 1 - avatarDistance / 64);
-    const bio = minhashSimilarity(query.bio, entry.bio);
+    const bio = minhashSimilarity(query.bio, this.bioOf(slot));
     const shared = query.links.filter((l) => entry.links.includes(l));
     const sameOrganisation = query.organisationIds.some((o) => account.organisationIds?.includes(o)) ? 1 : 0;
     const ageDays = Math.max(0, (query.at - account.removedAt.getTime()) / DAY);
@@ -288,8 +339,8 @@ export class MirrorIndex {
 
   /** For training and evaluation: the features of a subject against one indexed account. */
   featuresOf(subject: ScreeningSubject, id: string): FeatureVector | null {
-    const entry = this.entries.get(id);
-    return entry ? this.compare(prepareSubject(subject), entry).features : null;
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? null : this.compare(prepareSubject(subject), slot).features;
   }
 }
 
@@ -359,7 +410,7 @@ export interface PreparedSubject {
   at: number;
 }
 
-function prepare(account: RemovedAccount): Entry {
+function prepare(account: RemovedAccount): PreparedEntry {
   const usable = account.avatarPdq && isPdqHex(account.avatarPdq) && (account.avatarQuality ?? 100) >= PDQ_MIN_QUALITY;
   return {
     account,
@@ -385,11 +436,12 @@ export function prepareSubject(subject: ScreeningSubject, at = Date.now()): Prep
   };
 }
 
-function exactKeys(handle: NameKeys, name: NameKeys | null): string[] {
-  const keys = [`v:${compact(handle.visual)}`];
-  if (handle.core.length >= 3) keys.push(`c:${handle.core}`);
-  if (handle.consonants.length >= 4) keys.push(`k:${handle.consonants}`);
-  if (name && name.core.length >= 3) keys.push(`c:${name.core}`);
-  if (name && name.consonants.length >= 4) keys.push(`k:${name.consonants}`);
+/** The exact keys of a handle and a name: v (compact visual form), c (core), k (consonants). */
+function exactKeys(handle: NameKeys, name: NameKeys | null): ['v' | 'c' | 'k', string][] {
+  const keys: ['v' | 'c' | 'k', string][] = [['v', compact(handle.visual)]];
+  if (handle.core.length >= 3) keys.push(['c', handle.core]);
+  if (handle.consonants.length >= 4) keys.push(['k', handle.consonants]);
+  if (name && name.core.length >= 3) keys.push(['c', name.core]);
+  if (name && name.consonants.length >= 4) keys.push(['k', name.consonants]);
   return keys;
 }
