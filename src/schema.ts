@@ -5,7 +5,7 @@ import { EventBus } from './events/event-bus';
 import { AccountResolver } from './modules/accounts/account.resolver';
 import { OrganisationResolver } from './modules/organisations/organisation.resolver';
 import { PartnerResolver } from './modules/partners/partner.resolver';
-import { StatusHistoryEntryResolver, TakedownResolver } from './modules/takedowns/takedown.resolver';
+import { ReviewFlagResolver, StatusHistoryEntryResolver, TakedownResolver } from './modules/takedowns/takedown.resolver';
 import { MirrorResolver } from './modules/mirrors/mirror.resolver';
 
 import { EvidenceAccessResolver, EvidenceResolver } from './modules/evidence/evidence.resolver';
@@ -25,6 +25,7 @@ export const RESOLVERS = [
   AccountResolver,
   TakedownResolver,
   StatusHistoryEntryResolver,
+  ReviewFlagResolver,
   MirrorResolver,
   EvidenceResolver,
   EvidenceAccessResolver,

@@ -221,6 +221,35 @@ describe('designation import from the published lists', () => {
       expect((await t.cw.ok(t.cw.moiAnalyst, REQUEST, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: true, reviewFlags: [{ reason: expect.stringContaining('de-listed by UN') }] });
     });
 
+    it('is settled by the requesting agency alone, with a note platforms do not read', async () => {
+      const ACKNOWLEDGE = `mutation($input: AcknowledgeReviewFlagInput!) { acknowledgeReviewFlag(input: $input) { id status version needsReview reviewFlags { id acknowledgedAt acknowledgementNote } } }`;
+      const FLAGS = `query($id: ID!) { takedownRequest(id: $id) { status version needsReview reviewFlags { id acknowledgedAt acknowledgementNote } } }`;
+      const flagOf = async (request: { id: string }) => (await t.cw.ok(t.cw.supervisor, FLAGS, { id: request.id })).takedownRequest.reviewFlags[0].id as string;
+      const [submittedFlag, draftFlag] = [await flagOf(submitted), await flagOf(draft)];
+      const acknowledge = (token: string, flagId: string, note = 'the account also posts for TTP, still designated: the request stands') =>
+        t.exchange.gql(token, ACKNOWLEDGE, { input: { flagId, note } });
+
+      for (const token of [t.cw.xReviewer, t.cw.metaReviewer]) expect(errorCode(await acknowledge(token, submittedFlag))).toBe('FORBIDDEN');
+      const byOtherAgency = await acknowledge(t.cw.moiAnalyst, submittedFlag);
+      expect(byOtherAgency.errors?.[0]).toMatchObject({ message: 'only the agency that sent the request may acknowledge its review flags', extensions: { code: 'FORBIDDEN' } });
+      const absent = '01938a5e-0000-7000-8000-000000000001';
+      const hidden = await acknowledge(t.cw.moiAnalyst, draftFlag);
+      const missing = await acknowledge(t.cw.moiAnalyst, absent);
+      expect(errorCode(hidden)).toBe('NOT_FOUND');
+      expect(hidden.errors?.[0].message.replace(draftFlag, 'ID')).toBe(missing.errors?.[0].message.replace(absent, 'ID'));
+      expect(errorCode(await acknowledge(t.cw.supervisor, submittedFlag, '   '))).toBe('BAD_USER_INPUT');
+      expect((await t.cw.ok(t.cw.supervisor, FLAGS, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: true, reviewFlags: [{ acknowledgedAt: null }] });
+
+      const settled = (await t.cw.ok(t.cw.supervisor, ACKNOWLEDGE, { input: { flagId: submittedFlag, note: ' kept: also posts for TTP ' } })).acknowledgeReviewFlag;
+      expect(settled).toMatchObject({ id: submitted.id, status: 'SUBMITTED', version: submitted.version, needsReview: false, reviewFlags: [{ id: submittedFlag, acknowledgedAt: expect.any(String), acknowledgementNote: 'kept: also posts for TTP' }] });
+      expect((await t.cw.ok(t.cw.moiAnalyst, FLAGS, { id: submitted.id })).takedownRequest.reviewFlags[0].acknowledgementNote).toBe('kept: also posts for TTP');
+      expect((await t.cw.ok(t.cw.xReviewer, FLAGS, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: false, reviewFlags: [{ acknowledgedAt: expect.any(String), acknowledgementNote: null }] });
+      const again = await acknowledge(t.cw.supervisor, submittedFlag);
+      expect(again.errors?.[0]).toMatchObject({ message: `review flag ${submittedFlag} is already acknowledged`, extensions: { code: 'INVALID_TRANSITION' } });
+      expect((await t.cw.ok(t.cw.supervisor, FLAGS, { id: submitted.id })).takedownRequest.reviewFlags[0].acknowledgementNote).toBe('kept: also posts for TTP');
+      expect((await t.cw.ok(t.cw.supervisor, FLAGS, { id: draft.id })).takedownRequest.needsReview).toBe(true);
+    });
+
     it('refuses a file older than the last import of its list, in a dry run too, and writes nothing', async () => {
       const before = await tables();
       for (const dryRun of [true, false]) {

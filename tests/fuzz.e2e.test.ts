@@ -280,6 +280,7 @@ describe('fuzzing every mutation', () => {
     extendPreservation: ['supervisor'],
     flagAccount: ['analyst', 'moiAnalyst'],
     importDesignations: ['system', 'supervisor'],
+    acknowledgeReviewFlag: ['supervisor', 'moiAnalyst'],
     openDisclosure: ['reader', 'xReviewer'],
     reviewMirrorAlert: ['analyst', 'moiSupervisor'],
     recordPlatformMirrorDecision: ['xReviewer', 'metaReviewer'],

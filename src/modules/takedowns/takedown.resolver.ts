@@ -28,6 +28,7 @@ import { TakedownStatus } from './takedown.enums';
 import { allowedTransitions } from './state-machine';
 import { ReviewFlag } from './review-flag.entity';
 import {
+  AcknowledgeReviewFlagInput,
   CreateTakedownRequestInput,
   LegalBasis,
   StatusActor,
@@ -70,6 +71,12 @@ export class TakedownResolver {
   @Mutation(() => TakedownRequest, { description: 'Moves a request through the state machine (see the README).' })
   updateTakedownStatus(@Ctx() ctx: ResolverContext, @Arg('input', () => UpdateTakedownStatusInput) input: UpdateTakedownStatusInput) {
     return ctx.services.takedowns.updateStatus(ctx, input);
+  }
+
+  @Authorized(AGENCY_CASEWORK)
+  @Mutation(() => TakedownRequest, { description: 'The requesting agency settles a review flag with a note; the request keeps its status and version, and needsReview turns false once every flag is settled.' })
+  acknowledgeReviewFlag(@Ctx() ctx: ResolverContext, @Arg('input', () => AcknowledgeReviewFlagInput) input: AcknowledgeReviewFlagInput) {
+    return ctx.services.takedowns.acknowledgeReviewFlag(ctx, input);
   }
 
   @Authorized(CASEWORK)
@@ -125,9 +132,9 @@ export class TakedownResolver {
     return ctx.loaders.reviewFlagsOfRequest.load(request.id);
   }
 
-  @FieldResolver(() => Boolean, { description: 'Open (neither CLOSED nor WITHDRAWN) and flagged for review.' })
+  @FieldResolver(() => Boolean, { description: 'Open (neither CLOSED nor WITHDRAWN) with a review flag its agency has not yet acknowledged.' })
   async needsReview(@Root() request: TakedownRequest, @Ctx() ctx: ResolverContext): Promise<boolean> {
-    return !FINAL_STATUSES.includes(request.status) && (await ctx.loaders.reviewFlagsOfRequest.load(request.id)).length > 0;
+    return !FINAL_STATUSES.includes(request.status) && (await ctx.loaders.reviewFlagsOfRequest.load(request.id)).some((flag) => !flag.acknowledgedAt);
   }
 
   @FieldResolver(() => LegalBasis)
@@ -191,5 +198,13 @@ export class StatusHistoryEntryResolver {
     const partner = await ctx.loaders.partner.load(entry.actorPartnerId);
     if (!partner) throw new Error(`partner ${entry.actorPartnerId} of history entry ${entry.id} is missing`);
     return { partner, sub: visibleActorSub(principalOf(ctx), entry.actorPartnerId, entry.actorSub) };
+  }
+}
+
+@Resolver(() => ReviewFlag)
+export class ReviewFlagResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'The agency\'s note when it acknowledged the flag; null outside the agencies.' })
+  acknowledgementNote(@Root() flag: ReviewFlag, @Ctx() ctx: ResolverContext) {
+    return agencyOnly(principalOf(ctx), flag.acknowledgementNote);
   }
 }

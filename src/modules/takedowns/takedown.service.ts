@@ -1,10 +1,10 @@
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
 import { scopeTakedownRequests } from '../../access/policy';
 import { DeliveryCache } from '../../events/delivery-cache';
 import { Principal } from '../../auth/principal';
 import { Classification, Distribution } from '../../common/enums';
-import { assertExpectedVersion, badInput, conflict, notFound } from '../../common/errors';
+import { assertExpectedVersion, badInput, conflict, forbidden, invalidTransition, notFound } from '../../common/errors';
 import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
 import { lockForUpdate } from '../../db/dialect';
@@ -29,6 +29,7 @@ import {
 import { TakedownStatus } from './takedown.enums';
 import { ReviewFlag } from './review-flag.entity';
 import {
+  AcknowledgeReviewFlagInput,
   CreateTakedownRequestInput,
   TakedownRequestFilter,
   TakedownStatusChangedFilter,
@@ -186,6 +187,31 @@ export class TakedownService {
     return this.get(ctx, id);
   }
 
+  /**
+   * Only the agency that sent the request answers for it; another agency that may read the request
+   * is refused, and a caller who may not read it is told the flag does not exist.
+   */
+  async acknowledgeReviewFlag(ctx: PaxContext, input: AcknowledgeReviewFlagInput): Promise<TakedownRequest> {
+    const principal = principalOf(ctx);
+    const note = input.note.trim();
+    if (!note) throw badInput('note must say why the request stands or what the agency does instead', { field: 'note' });
+    const requestId = await this.db.transaction(async (em) => {
+      const flag = isId(input.flagId) ? await em.findOneBy(ReviewFlag, { id: input.flagId }) : null;
+      const request = flag && (await this.find(principal, flag.takedownRequestId, em));
+      if (!flag || !request) throw notFound('ReviewFlag', input.flagId);
+      if (request.originatorPartnerId !== principal.partnerId) throw forbidden('only the agency that sent the request may acknowledge its review flags');
+      const settled = await em
+        .createQueryBuilder()
+        .update(ReviewFlag)
+        .set({ acknowledgedAt: this.clock.now(), acknowledgedBySub: principal.sub, acknowledgementNote: note })
+        .where({ id: flag.id, acknowledgedAt: IsNull() })
+        .execute();
+      if (settled.affected !== 1) throw invalidTransition(`review flag ${flag.id} is already acknowledged`);
+      return request.id;
+    });
+    return this.get(ctx, requestId);
+  }
+
   private async appendHistory(
     em: EntityManager,
     request: TakedownRequest,
@@ -236,7 +262,6 @@ export class TakedownService {
     return request && entry ? { request, entry } : null;
   }
 
-  /** An escalation notice as a subscriber may see the request now, or null. */
   /** A review flag as `principal` may see it now: only on a request it may see. */
   async deliverReviewFlag(principal: Principal, event: TakedownReviewFlaggedEvent): Promise<TakedownReviewFlagged | null> {
     const request = await this.find(principal, event.requestId);
@@ -244,6 +269,7 @@ export class TakedownService {
     return request && flag ? { request, flag } : null;
   }
 
+  /** An escalation notice as a subscriber may see the request now, or null. */
   async deliverOverdue(principal: Principal, event: TakedownOverdueEvent): Promise<TakedownOverdueNotice | null> {
     const request = await this.find(principal, event.requestId);
     return request ? { request, level: event.level, deadlineAt: new Date(event.deadlineAt) } : null;

@@ -211,3 +211,13 @@ export class TakedownOverdueNotice {
   @Field({ description: 'The deadline the notice is about.' })
   deadlineAt: Date;
 }
+
+@InputType()
+export class AcknowledgeReviewFlagInput {
+  @Field(() => ID)
+  flagId: string;
+
+  @Field({ description: 'Why the request stands (e.g. the account also serves a group still designated) or what the agency does instead (e.g. withdraws it).' })
+  @MaxLength(4000)
+  note: string;
+}
