@@ -130,7 +130,7 @@ export async function openServices(
     tokens: new TokenVerifier(config.jwt, partners),
     partners,
     organisations,
-    designationImports: new DesignationImportService(db, events, clock),
+    designationImports: new DesignationImportService(db, events, clock, workers),
     accounts,
     takedowns,
     mirrors,

@@ -1,5 +1,14 @@
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
 import { PdqResult } from '../modules/mirrors/engine/pdq';
+import { PaxError } from '../common/errors';
+import { parseSanctionsList } from '../modules/designations/lists/parse-list';
+import { DesignationSource, SanctionsList } from '../modules/designations/lists/sanctions-list';
+
+/** A refusal as data: an error thrown in a thread reaches the caller without its GraphQL code and details. */
+export interface TaskRefusal {
+  message: string;
+  extensions: Record<string, unknown>;
+}
 
 /**
  * The tasks the worker pool runs. Each takes one structured-clonable argument and returns a
@@ -11,6 +20,16 @@ export const tasks = {
     const results: (PdqResult | null)[] = [];
     for (const image of images) results.push(await pdqFromImage(Buffer.from(image.buffer, image.byteOffset, image.byteLength)).catch(() => null));
     return results;
+  },
+
+  /** A published designation list, parsed off the event loop: a 20,000-entity list held it for seconds. */
+  async parseDesignationList({ source, content }: { source: DesignationSource; content: string }): Promise<{ list: SanctionsList } | { refusal: TaskRefusal }> {
+    try {
+      return { list: parseSanctionsList(source, content) };
+    } catch (error) {
+      if (error instanceof PaxError) return { refusal: { message: error.message, extensions: { ...error.extensions } } };
+      throw error;
+    }
   },
 };
 

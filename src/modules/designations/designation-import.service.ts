@@ -1,7 +1,8 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { PaxContext, principalOf } from '../../context';
 import { Clock } from '../../common/clock';
-import { badInput, conflict } from '../../common/errors';
+import { badInput, conflict, PaxError, PaxErrorCode } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { isUniqueViolation, serialiseByName } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
@@ -12,8 +13,8 @@ import { hasName, OrganisationMatcher } from '../organisations/organisation-matc
 import { organisationSearchText } from '../organisations/organisation.service';
 import { ReviewFlag } from '../takedowns/review-flag.entity';
 import { FINAL_STATUSES, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
-import { parseSanctionsList } from './lists/parse-list';
 import { DesignationSource, ListedEntity, SanctionsList } from './lists/sanctions-list';
+import { TaskPool } from '../../workers/task-pool';
 import { DesignationListImport } from './designation-list.entity';
 import { DesignationChange, DesignationImportResult, ImportDesignationsInput, MatchedBy, UnresolvedListing } from './designation-import.types';
 
@@ -65,11 +66,14 @@ export class DesignationImportService {
     private readonly db: DataSource,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    private readonly workers: TaskPool,
   ) {}
 
   async import(ctx: PaxContext, input: ImportDesignationsInput, progress: ImportProgress = () => {}): Promise<DesignationImportResult> {
     if (input.content.includes('\u0000')) throw badInput('the file contains a NUL character; it is not a published list; nothing was imported');
-    const list = parseSanctionsList(input.source, input.content);
+    const parsed = await this.workers.run('parseDesignationList', { source: input.source, content: input.content });
+    if ('refusal' in parsed) throw new PaxError(parsed.refusal.extensions.code as PaxErrorCode, parsed.refusal.message, parsed.refusal.extensions);
+    const list = parsed.list;
     if (list.entities.length === 0) throw badInput(`the file carries no entities; PAX imports whole lists, and an empty one would de-list every organisation of the ${list.list}; nothing was imported`);
     if (input.dryRun) {
       await refuseStale(this.db.manager, list);
@@ -104,7 +108,12 @@ export class DesignationImportService {
     // Old rows typed in by hand may share a reference with each other or with an imported one (the
     // unique key covers imported rows only): the imported row wins, else one hand-typed row is adopted.
     const byReference = new Map([...designations].sort((a, b) => Number(a.list !== null) - Number(b.list !== null)).map((d) => [d.reference, d]));
-    const matcher = new OrganisationMatcher(organisations.values());
+    const matcher = new OrganisationMatcher<PlannedOrganisation>();
+    // Normalising every known name takes seconds at tens of thousands of organisations.
+    for (const [index, organisation] of [...organisations.values()].entries()) {
+      matcher.add(organisation);
+      if (index % 200 === 199) await nextTurn();
+    }
     const today = this.clock.now().toISOString().slice(0, 10);
     const plan: Plan = {
       list, delistedOn: list.publishedOn ?? today, active: 0, organisations: [], inserts: [], updates: [], newDesignations: [], changedDesignations: [],
@@ -116,6 +125,8 @@ export class DesignationImportService {
     const carriedBy = new Map(designations.filter((d) => d.list === list.list).map((d) => [d.organisationId, d.reference]));
     for (const [index, entity] of list.entities.entries()) {
       if (index % 100 === 0) progress('matching', index, list.entities.length);
+      // Other requests run between slices (here and above); nothing is written yet, so none of them can see half an import.
+      if (index % 200 === 199) await nextTurn();
       checkLengths(list, entity);
       const strongAliases = entity.aliases.filter((alias) => alias.strong).map((alias) => alias.name);
       const existing = byReference.get(entity.reference);
