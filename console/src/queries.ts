@@ -2,7 +2,7 @@
 
 export const ME = `query Me { me { sub roles partner { id slug name kind platforms } } }`;
 
-const REQUEST_ROW = `id status kind priority platform overdue deadlineAt submittedAt createdAt version
+const REQUEST_ROW = `id status kind priority platform overdue needsReview deadlineAt submittedAt createdAt version
   addressedTo { slug name } requestedBy { slug name } accounts { id handle platform } organisations { id name }`;
 
 export const REQUESTS = `query Requests($filter: TakedownRequestFilter, $first: Int, $after: String) {
@@ -25,7 +25,12 @@ export const REQUEST = `query Request($id: ID!) {
     accounts { id handle platform displayName url bio organisations { name } }
     evidence { id url description classification capturedAt sha256 }
     history { id sequence at fromStatus toStatus reasonCode action note noteClassification actor { sub partner { slug name } } }
+    reviewFlags { id reason raisedAt acknowledgedAt acknowledgementNote }
   }
+}`;
+
+export const ACKNOWLEDGE_REVIEW_FLAG = `mutation AcknowledgeReviewFlag($input: AcknowledgeReviewFlagInput!) {
+  acknowledgeReviewFlag(input: $input) { id version needsReview reviewFlags { id acknowledgedAt acknowledgementNote } }
 }`;
 
 export const UPDATE_STATUS = `mutation UpdateStatus($input: UpdateTakedownStatusInput!) {

@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/auth/roles';
 import { DEMO_ORGANISATIONS } from '../../src/cli/demo-seed';
+import { newId } from '../../src/common/ids';
 import { generateMasterKey } from '../../src/modules/disclosures/sealing';
+import { ReviewFlag } from '../../src/modules/takedowns/review-flag.entity';
 import { Casework, DESIGNATE } from '../helpers/casework';
 import { startExchange, TestExchange } from '../helpers/exchange';
 import { launchChromium, openContext, screenshot, seriousViolations, signIn } from './browser';
@@ -266,6 +268,41 @@ describe('the PAX console in a browser', () => {
     expect(await seen.getByRole('button', { name: 'Confirm mirror' }).count()).toBe(1);
     expect(agency.problems).toEqual([]);
     await agency.context.close();
+  });
+
+  it('shows a review flag to both sides, and lets only the requesting agency settle it, with a note the platform does not see', async () => {
+    // A de-listing raises flags (tests/designation-import.e2e.test.ts); here one is written as the import writes it.
+    const reason = 'organisation "Tehreek-i-Taliban Pakistan" de-listed by UN on 2026-11-23 (QDe.132, UN Security Council Consolidated List); it has no active designation left';
+    await exchange.services.db.getRepository(ReviewFlag).insert({ id: newId(), takedownRequestId: seeded.acknowledged, organisationId: (await cw.ok(cw.analyst, `{ organisations(first: 1) { nodes { id } } }`)).organisations.nodes[0].id, reason, raisedAt: new Date() });
+
+    const platform = await openContext(browser);
+    await signIn(platform.page, base, cw.xReviewer, 'x-reviewer');
+    await platform.page.goto(`${base}/requests/${seeded.acknowledged}`);
+    const flags = platform.page.getByRole('region', { name: 'Needs review' });
+    await flags.getByText(reason).waitFor();
+    await flags.getByText(/Waiting for .* to review it/).waitFor();
+    expect(await flags.getByRole('button', { name: 'Acknowledge the flag' }).count()).toBe(0);
+
+    const agency = await openContext(browser);
+    await signIn(agency.page, base, cw.supervisor, 'pta-supervisor');
+    await agency.page.goto(`${base}/queue`);
+    await agency.page.getByRole('row').filter({ hasText: seeded.acknowledged.slice(-8) }).getByText('needs review').waitFor();
+    await agency.page.getByRole('link', { name: new RegExp(seeded.acknowledged.slice(-8)) }).click();
+    const own = agency.page.getByRole('region', { name: 'Needs review' });
+    await own.getByLabel(/Why the request stands/).fill('Kept: the account also posts for a group still designated.');
+    expect(await seriousViolations(agency.page)).toEqual([]);
+    await screenshot(agency.page, 'agency-review-flag');
+    await own.getByRole('button', { name: 'Acknowledge the flag' }).click();
+    const settled = agency.page.getByRole('region', { name: 'Review flags' });
+    await settled.getByText(/Acknowledged .*: Kept: the account also posts/).waitFor();
+
+    await platform.page.reload();
+    const seen = platform.page.getByRole('region', { name: 'Review flags' });
+    await seen.getByText(/^Acknowledged /).waitFor();
+    expect(await seen.innerText()).not.toContain('Kept:');
+    expect([...agency.problems, ...platform.problems]).toEqual([]);
+    await agency.context.close();
+    await platform.context.close();
   });
 
   it('lets a disclosure reader open a production only with a stated purpose, and shows the openings log', async () => {

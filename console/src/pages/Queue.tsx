@@ -17,6 +17,7 @@ export interface RequestRow {
   priority: string;
   platform: string;
   overdue: boolean;
+  needsReview: boolean;
   deadlineAt: string | null;
   submittedAt: string | null;
   createdAt: string;
@@ -123,6 +124,7 @@ export function Queue() {
                 </td>
                 <td>
                   <Status value={r.status} />
+                  {r.needsReview && <span className="review-flag"> · needs review</span>}
                 </td>
                 <td>{r.priority === 'EMERGENCY' ? <strong className="emergency">Emergency</strong> : 'Standard'}</td>
                 <td>

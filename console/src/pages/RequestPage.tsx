@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
-import { REQUEST, UPDATE_STATUS } from '../queries';
-import { useMe } from '../session';
+import { ACKNOWLEDGE_REVIEW_FLAG, REQUEST, UPDATE_STATUS } from '../queries';
+import { abilities, useMe } from '../session';
 import { useLiveRefetch } from '../live';
 import { shortId, when, words } from '../format';
 import { useNow } from '../now';
@@ -17,6 +17,14 @@ interface HistoryEntry extends TimelineEntry {
   actor: { sub: string | null; partner: { slug: string; name: string } };
 }
 
+interface ReviewFlag {
+  id: string;
+  reason: string;
+  raisedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgementNote: string | null;
+}
+
 interface FullRequest extends RequestRow {
   updatedAt: string;
   reasons: string[];
@@ -27,6 +35,7 @@ interface FullRequest extends RequestRow {
   accounts: (RequestRow['accounts'][number] & { displayName: string | null; url: string | null; bio: string | null; organisations: { name: string }[] })[];
   evidence: { id: string; url: string | null; description: string | null; classification: string; capturedAt: string; sha256: string | null }[];
   history: HistoryEntry[];
+  reviewFlags: ReviewFlag[];
 }
 
 /** What each move needs, as the API's contract states it (README, "The takedown state machine"). */
@@ -99,6 +108,8 @@ export function RequestPage() {
         <dt>Version</dt>
         <dd>{r.version}</dd>
       </dl>
+
+      {r.reviewFlags.length > 0 && <ReviewFlags request={r} onChanged={reload} />}
 
       <Actions request={r} onChanged={reload} />
 
@@ -293,5 +304,63 @@ function Actions({ request, onChanged }: { request: FullRequest; onChanged(): vo
       )}
       {result.error && !answeredBefore && <ProblemBox error={result.error} onReload={onChanged} />}
     </section>
+  );
+}
+
+/**
+ * Why PAX asks the requesting agency to look at the request again (its organisation was de-listed).
+ * That agency settles each flag with a note; everyone else who may see the request reads the flags.
+ */
+function ReviewFlags({ request, onChanged }: { request: FullRequest; onChanged(): void }) {
+  const me = useMe();
+  const settles = abilities(me).agencyCasework && me.partner.slug === request.requestedBy.slug;
+  return (
+    <section aria-labelledby="review-flags" className="card">
+      <h2 id="review-flags">{request.needsReview ? 'Needs review' : 'Review flags'}</h2>
+      <ul>
+        {request.reviewFlags.map((flag) => (
+          <li key={flag.id}>
+            <p>
+              <Text>{flag.reason}</Text> <span className="muted">(raised {when(flag.raisedAt)})</span>
+            </p>
+            {flag.acknowledgedAt ? (
+              <p className="muted">
+                Acknowledged {when(flag.acknowledgedAt)}
+                {flag.acknowledgementNote && (
+                  <>
+                    : <Text>{flag.acknowledgementNote}</Text>
+                  </>
+                )}
+              </p>
+            ) : settles ? (
+              <AcknowledgeFlag flag={flag} onChanged={onChanged} />
+            ) : (
+              <p className="muted">Waiting for {request.requestedBy.name} to review it.</p>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AcknowledgeFlag({ flag, onChanged }: { flag: ReviewFlag; onChanged(): void }) {
+  const [note, setNote] = useState('');
+  const [result, acknowledge] = useMutation(ACKNOWLEDGE_REVIEW_FLAG);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!(await acknowledge({ input: { flagId: flag.id, note } })).error) onChanged();
+  };
+  return (
+    <form onSubmit={submit} className="move">
+      <label>
+        Why the request stands, or what you do instead (agencies only)
+        <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} required />
+      </label>
+      <button type="submit" disabled={result.fetching}>
+        Acknowledge the flag
+      </button>
+      {result.error && <ProblemBox error={result.error} onReload={onChanged} />}
+    </form>
   );
 }
