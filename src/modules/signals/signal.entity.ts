@@ -32,7 +32,10 @@ export class SignalChange {
   createdAt!: Date;
 }
 
-/** The feed's one row of state: changes at or below `floor` have been compacted away. */
+/**
+ * The feed's one row of state: changes at or below `floor` have been compacted away, and status
+ * changes up to `reconciledThrough` have been checked against the feed.
+ */
 @Entity('signal_feed')
 export class SignalFeedState {
   @PrimaryColumn({ type: 'varchar', length: 16 })
@@ -40,4 +43,7 @@ export class SignalFeedState {
 
   @Column({ type: 'integer' })
   floor!: number;
+
+  @Column({ type: Date, nullable: true })
+  reconciledThrough!: Date | null;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, In, MoreThan } from 'typeorm';
 import { badInput, PaxError } from '../../common/errors';
 import { engineOf } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
@@ -13,6 +13,8 @@ import { publicKeySet } from './signal-keys';
 
 const PAGE = 2000;
 const RECONCILE_BATCH = 1000;
+/** How far before the last reconciled status change a start looks again. */
+const RECONCILE_MARGIN_MS = 60 * 60_000;
 export const MAX_CHANGES_PER_BATCH = 10_000;
 
 /** Production without PAX_SIGNAL_KEYS runs without the feed. */
@@ -183,19 +185,30 @@ export class SignalService {
   }
 
   /**
-   * Writes what the log lacks: accounts removed before the feed existed, or any drift. Only
-   * accounts whose standing differs from their last change are recomputed.
+   * Writes what the log lacks: accounts removed or reinstated by a version of PAX before the feed
+   * (an upgraded database, or an older instance still writing during a rolling upgrade). Every
+   * status change since writes its own feed change, so only the first run reads every removed
+   * account; later ones read the removals and reinstatements after the last run's newest, less a
+   * margin for clocks and commits in flight. Only accounts whose standing differs from their last
+   * change are recomputed.
    */
   async reconcile(): Promise<number> {
-    const actioned = await this.db.getRepository(StatusHistoryEntry).find({ select: { takedownRequestId: true }, where: { toStatus: TakedownStatus.ACTIONED } });
-    const requestIds = [...new Set(actioned.map((h) => h.takedownRequestId))];
+    const through = (await this.db.getRepository(SignalFeedState).findOneBy({ id: 'feed' }))?.reconciledThrough ?? null;
+    const since = through && new Date(through.getTime() - RECONCILE_MARGIN_MS);
+    const changes = await this.db.getRepository(StatusHistoryEntry).find({
+      select: { takedownRequestId: true, at: true },
+      where: { toStatus: In([TakedownStatus.ACTIONED, TakedownStatus.REINSTATED]), ...(since ? { at: MoreThan(since) } : {}) },
+    });
+    const requestIds = [...new Set(changes.map((h) => h.takedownRequestId))];
     const candidates = new Set<string>();
     for (let i = 0; i < requestIds.length; i += RECONCILE_BATCH) {
       const links = await this.db.getRepository(TakedownRequestAccount).createQueryBuilder('l').where('l.takedownRequestId IN (:...ids)', { ids: requestIds.slice(i, i + RECONCILE_BATCH) }).getMany();
       for (const l of links) candidates.add(l.accountId);
     }
-    const listed: { accountId: string }[] = await this.db.query(`SELECT DISTINCT "accountId" AS "accountId" FROM signal_changes`);
-    for (const row of listed) candidates.add(row.accountId);
+    if (!since) {
+      const listed: { accountId: string }[] = await this.db.query(`SELECT DISTINCT "accountId" AS "accountId" FROM signal_changes`);
+      for (const row of listed) candidates.add(row.accountId);
+    }
     const ids = [...candidates];
     let written = 0;
     for (let i = 0; i < ids.length; i += RECONCILE_BATCH) {
@@ -205,7 +218,9 @@ export class SignalService {
       const drifted = standing.filter(({ id, account }) => (latest.get(id)?.op === SignalOp.UPSERT) !== (account !== null)).map((s) => s.id);
       if (drifted.length) written += await inTransaction(this.db, (em) => recordSignalChanges(em, drifted));
     }
-    if (written) this.log.info({ written }, 'signal feed reconciled with the removed accounts');
+    const newest = changes.reduce<Date | null>((max, h) => (!max || h.at > max ? h.at : max), through);
+    if (newest && newest !== through) await this.db.getRepository(SignalFeedState).update({ id: 'feed' }, { reconciledThrough: newest });
+    if (written) this.log.info({ written, checked: ids.length, incremental: Boolean(since) }, 'signal feed reconciled with the removed accounts');
     return written;
   }
 }

@@ -91,6 +91,7 @@ export class TakedownRequestOrganisation {
 /** One row per status change, append-only. `sequence` equals the request's version after it. */
 @Entity('takedown_status_history')
 @Unique(['takedownRequestId', 'sequence'])
+@Index('IDX_takedown_status_history_status_at', ['toStatus', 'at'])
 @ObjectType('StatusHistoryEntry', { simpleResolvers: true })
 export class StatusHistoryEntry extends HistoryEntry {
   @Column({ type: 'varchar', length: 36 })
