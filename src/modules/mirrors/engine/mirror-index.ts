@@ -3,9 +3,9 @@ import { DeletionIndex } from './deletion-index';
 import { PdqMultiIndex } from './mih';
 import { Postings, widened } from './postings';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
-import { NameKeys, nameKeys } from './normalise';
+import { basicForm, confusableSkeleton, NameKeys, nameKeys, readableCore } from './normalise';
 import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from './pdq';
-import { extractLinks, lshBands, MINHASH_SIZE, minhash, minhashSimilarity } from './text';
+import { fuzzyLinkKey, linkTokens, lshBands, MINHASH_SIZE, minhash, minhashSimilarity } from './text';
 
 /** A removed account as the index knows it: its public view plus the material to match on. */
 export interface RemovedAccount {
@@ -62,7 +62,10 @@ interface Entry {
   account: RemovedAccount;
   handle: NameKeys;
   name: NameKeys | null;
+  /** Folded link keys (see `fuzzyLinkKey`), which the index looks links up by. */
   links: string[];
+  /** The links in their exact form (see `exactLinks`): the values shared exactly, and shown. */
+  exactLinks: string[];
 }
 
 /** An entry as `prepare` computes it; the index keeps the bio's MinHash and the avatar's hash in arrays of its own. */
@@ -163,6 +166,7 @@ export class MirrorIndex {
       name: signal.nameKeys,
       bio: signal.bioMinhash ? minhashFromBase64(signal.bioMinhash) : null,
       links: signal.links.length ? signal.links : NO_LINKS,
+      exactLinks: signal.exactLinks?.length ? signal.exactLinks : NO_LINKS,
       avatar: signal.avatarPdq,
     });
   }
@@ -267,18 +271,56 @@ export class MirrorIndex {
     return this.rank(prepareSubject(subject, options.now), [...this.slotOf.values()], options);
   }
 
+  /**
+   * Most likely first. Probabilities that differ by less than a reviewer can see (the same
+   * thousandth) are a tie, and the closer evidence wins it (see `closeness`): two removed accounts
+   * that both explain a mirror are not equally likely its original.
+   */
   private rank(query: PreparedSubject, slots: number[], options: ScreenOptions): MirrorMatch[] {
     const limit = options.limit ?? 5;
     const floor = options.minProbability ?? 0.05;
-    const scored: { slot: number; p: number }[] = [];
+    const scored: { slot: number; p: number; tie: number }[] = [];
     for (const slot of slots) {
       const p = probability(this.compare(query, slot).features, this.model);
-      if (p >= floor) scored.push({ slot, p });
+      if (p >= floor) scored.push({ slot, p, tie: Math.round(p * 1000) });
     }
-    return scored
-      .sort((a, b) => b.p - a.p)
+    scored.sort((a, b) => b.tie - a.tie || b.p - a.p);
+    const ranked: typeof scored = [];
+    for (let start = 0; start < scored.length && ranked.length < limit; ) {
+      let end = start + 1;
+      while (end < scored.length && scored[end].tie === scored[start].tie) end++;
+      const tied = scored.slice(start, end);
+      if (tied.length > 1) {
+        const close = new Map(tied.map(({ slot }) => [slot, this.closeness(query, slot)]));
+        tied.sort((a, b) => compareCloseness(close.get(b.slot)!, close.get(a.slot)!) || b.p - a.p);
+      }
+      ranked.push(...tied);
+      start = end;
+    }
+    return ranked
       .slice(0, limit)
       .map(({ slot, p }) => ({ account: this.entries[slot]!.account, probability: p, verdict: verdictOf(p), signals: this.compare(query, slot, true).signals }));
+  }
+
+  /**
+   * How directly a removed account's evidence meets the subject's, strongest first: links shared
+   * exactly, then the handle equal as written, equal as the same TR39 skeleton (look-alike letters
+   * only), or equal only once leetspeak is folded too; then the display name likewise.
+   */
+  private closeness(query: PreparedSubject, slot: number): number[] {
+    const entry = this.entries[slot]!;
+    const level = (a: string | null | undefined, b: string | null | undefined, aKeys: NameKeys | null, bKeys: NameKeys | null) => {
+      if (!a || !b || !aKeys || !bKeys) return 0;
+      const [plainA, plainB] = [basicForm(a), basicForm(b)];
+      if (plainA === plainB) return 3;
+      if (confusableSkeleton(plainA) === confusableSkeleton(plainB)) return 2;
+      return aKeys.visual === bKeys.visual ? 1 : 0;
+    };
+    return [
+      query.exactLinks.filter((l) => entry.exactLinks.includes(l)).length,
+      level(query.raw.handle, entry.account.handle, query.handle, entry.handle),
+      level(query.raw.displayName, entry.account.displayName, query.name, entry.name),
+    ];
   }
 
   /** The features of one pair, and the human-readable signals behind them. */
@@ -296,10 +338,13 @@ export class MirrorIndex {
     const avatarDistance = this.avatars.distance(slot, query.avatars);
     const pdq = Math.max(0, 1 - avatarDistance / 64);
     const bio = minhashSimilarity(query.bio, this.bioOf(slot));
-    const shared = query.links.filter((l) => entry.links.includes(l));
+    const sharedExact = query.exactLinks.filter((l) => entry.exactLinks.includes(l));
+    // A folded key that an exact link already explains is not a second, fuzzy match.
+    const exactKeys = sharedExact.length ? new Set(sharedExact.map(fuzzyLinkKey)) : null;
+    const sharedFuzzy = query.links.filter((l) => entry.links.includes(l) && !exactKeys?.has(l));
     const sameOrganisation = query.organisationIds.some((o) => account.organisationIds?.includes(o)) ? 1 : 0;
     const ageDays = Math.max(0, (query.at - account.removedAt.getTime()) / DAY);
-    if (explain) this.explain(signals, query, entry, { visual, coreExact, consonants, name, avatarDistance, bio, shared, sameOrganisation });
+    if (explain) this.explain(signals, query, entry, { visual, coreExact, consonants, name, avatarDistance, bio, sharedExact, sharedFuzzy, sameOrganisation });
     return {
       features: {
         handle_visual_sim: visual,
@@ -310,7 +355,8 @@ export class MirrorIndex {
         name_rarity: rarity * Math.max(core, visual),
         avatar_pdq: pdq,
         bio_sim: bio,
-        shared_links: Math.min(1, shared.length / 2),
+        shared_links: Math.min(1, sharedExact.length / 2),
+        shared_links_fuzzy: Math.min(1, sharedFuzzy.length / 2),
         same_organisation: sameOrganisation,
         recency: Math.exp(-ageDays / 60),
         same_platform: query.raw.platform === account.platform ? 1 : 0,
@@ -323,17 +369,26 @@ export class MirrorIndex {
     signals: Signal[],
     query: PreparedSubject,
     entry: Entry,
-    values: { visual: number; coreExact: number; consonants: number; name: number; avatarDistance: number; bio: number; shared: string[]; sameOrganisation: number },
+    values: {
+      visual: number; coreExact: number; consonants: number; name: number; avatarDistance: number; bio: number; sharedExact: string[]; sharedFuzzy: string[]; sameOrganisation: number;
+    },
   ): void {
     const account = entry.account;
     const where = `@${account.handle} (${account.platform}, removed ${account.removedAt.toISOString().slice(0, 10)})`;
-    if (values.coreExact) signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} has the same core "${entry.handle.core}" as ${where}` });
-    else if (values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
-    if (!values.coreExact && values.consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: values.consonants, text: `handle sounds like ${where} (consonants ${query.handle.consonants} ~ ${entry.handle.consonants})` });
+    if (values.coreExact) {
+      const core = readableCore(account.handle) || entry.handle.core;
+      signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} comes to "${core}", as ${where} does, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
+    } else if (values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
+    if (!values.coreExact && values.consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: values.consonants, text: `handle @${query.raw.handle} sounds like ${where} (their consonants: ${query.handle.consonants} and ${entry.handle.consonants})` });
     if (values.avatarDistance <= PDQ_MATCH_DISTANCE) signals.push({ feature: 'avatar_pdq', value: values.avatarDistance, text: `avatar PDQ distance ${values.avatarDistance} to ${where}` });
     if (values.name >= 0.8) signals.push({ feature: 'name_sim', value: values.name, text: `display name "${query.raw.displayName}" matches "${account.displayName}" of ${where}` });
     if (values.bio >= 0.3) signals.push({ feature: 'bio_sim', value: values.bio, text: `bio ${(values.bio * 100).toFixed(0)}% similar to ${where}` });
-    if (values.shared.length) signals.push({ feature: 'shared_links', value: values.shared.length, text: `shares ${values.shared.join(', ')} with ${where}` });
+    if (values.sharedExact.length) signals.push({ feature: 'shared_links', value: values.sharedExact.length, text: `shares ${values.sharedExact.join(', ')} with ${where}` });
+    if (values.sharedFuzzy.length) {
+      const shown = (exact: string[], key: string) => exact.find((l) => fuzzyLinkKey(l) === key) ?? key;
+      const pairs = values.sharedFuzzy.map((key) => `${shown(query.exactLinks, key)} ~ ${shown(entry.exactLinks, key)}`);
+      signals.push({ feature: 'shared_links_fuzzy', value: values.sharedFuzzy.length, text: `links look alike (fuzzy match, not the same link): ${pairs.join(', ')} of ${where}` });
+    }
     if (values.sameOrganisation) signals.push({ feature: 'same_organisation', value: 1, text: `linked to the same organisation as ${where}` });
   }
 
@@ -363,8 +418,14 @@ export interface SignalEntry {
   avatarPdq: string | null;
   /** The bio's MinHash: 64 unsigned 32-bit words, little-endian, base64. */
   bioMinhash: string | null;
-  /** Canonical link keys, e.g. `tg:umar_backup`. */
+  /** Folded link keys, e.g. `tg:umar_backup`, for fuzzy link matches. */
   links: string[];
+  /**
+   * The links in their exact form, e.g. `t.me/umar_backup`, `youtube.com/watch?v=AbC`, `@umar_media`,
+   * `+923001234567`: for exact link matches, and shown to reviewers. Absent from entries published
+   * before it was added; those match links only fuzzily.
+   */
+  exactLinks?: string[];
 }
 
 /** The feed entry of a removed account: the same keys `add` computes, ready to publish. */
@@ -382,6 +443,7 @@ export function signalEntryOf(id: string, account: RemovedAccount, organisations
     avatarPdq: entry.avatar,
     bioMinhash: entry.bio ? minhashToBase64(entry.bio) : null,
     links: entry.links,
+    exactLinks: entry.exactLinks,
   };
 }
 
@@ -404,6 +466,7 @@ export interface PreparedSubject {
   name: NameKeys | null;
   bio: Uint32Array | null;
   links: string[];
+  exactLinks: string[];
   avatars: string[];
   organisationIds: string[];
   /** When the screening happens, in epoch milliseconds. */
@@ -417,7 +480,7 @@ function prepare(account: RemovedAccount): PreparedEntry {
     handle: nameKeys(account.handle),
     name: account.displayName ? nameKeys(account.displayName) : null,
     bio: account.bio ? minhash(account.bio) : null,
-    links: extractLinks([account.bio, ...(account.links ?? [])]),
+    ...linksOf(account.bio, account.links),
     avatar: usable ? account.avatarPdq!.toLowerCase() : null,
   };
 }
@@ -429,11 +492,22 @@ export function prepareSubject(subject: ScreeningSubject, at = Date.now()): Prep
     handle: nameKeys(subject.handle),
     name: subject.displayName ? nameKeys(subject.displayName) : null,
     bio: subject.bio ? minhash(subject.bio) : null,
-    links: extractLinks([subject.bio, ...(subject.links ?? [])]),
+    ...linksOf(subject.bio, subject.links),
     avatars: usable ? (subject.avatarPdq ?? []).filter(isPdqHex).map((h) => h.toLowerCase()) : [],
     organisationIds: subject.organisationIds ?? [],
     at,
   };
+}
+
+function linksOf(bio: string | null | undefined, links: string[] | undefined): { links: string[]; exactLinks: string[] } {
+  const { exact, fuzzy } = linkTokens([bio, ...(links ?? [])]);
+  return { links: fuzzy.length ? fuzzy : NO_LINKS, exactLinks: exact.length ? exact : NO_LINKS };
+}
+
+/** Lexicographic: the first element that differs decides. */
+function compareCloseness(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
 }
 
 /** The exact keys of a handle and a name: v (compact visual form), c (core), k (consonants). */

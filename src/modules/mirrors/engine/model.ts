@@ -11,6 +11,7 @@ export const FEATURES = [
   'avatar_pdq',
   'bio_sim',
   'shared_links',
+  'shared_links_fuzzy',
   'same_organisation',
   'recency',
   'same_platform',
