@@ -1,5 +1,5 @@
-import { consonantKey, coreKey, nameKeys, phoneticKey, visualKey } from './normalise';
-import { extractLinks, minhash, minhashSimilarity } from './text';
+import { consonantKey, coreKey, nameKeys, phoneticKey, readableCore, visualKey } from './normalise';
+import { exactLinks, extractLinks, fuzzyLinkKey, minhash, minhashSimilarity } from './text';
 
 describe('name normalisation, one evasion family at a time', () => {
   const original = nameKeys('ttp_media');
@@ -32,6 +32,58 @@ describe('name normalisation, one evasion family at a time', () => {
     expect(consonantKey(phoneticKey('Талибан'))).toBe(consonantKey(phoneticKey('Taliban')));
   });
 
+  it.each([
+    ['an emoji between words', 'ttp🔥media'],
+    ['flags around the name', '🇵🇰ttp_media🇦🇫'],
+    ['a variation selector', 'ttp_media⭐️'],
+    ['a ZWJ emoji sequence inside', 'ttp👨‍👩‍👧_media'],
+    ['a skin-tone modifier', 'ttp👉🏽media'],
+    ['negative squared letters', '🆃🆃🅿_media'],
+    ['negative circled letters', '🅣🅣🅟_media'],
+    ['fullwidth letters with zero-width joiners inside', 'ｔ\u200Dｔｐ\u200C_ｍｅｄ\u2060ｉａ'],
+  ])('decorations: %s leave the same core', (_family, evasion) => {
+    expect(nameKeys(evasion).core).toBe(original.core);
+    expect(visualKey(evasion).replace(/[^a-z0-9]/g, '')).toBe(original.visual.replace(/[^a-z0-9]/g, ''));
+  });
+
+  it('drops a keycap mark and keeps its digit', () => {
+    expect(visualKey('ttp_media_2️⃣')).toBe(visualKey('ttp_media_2'));
+  });
+
+  it.each([
+    ['Urdu retroflex tteh', 'ٹ', 'ت'],
+    ['Urdu retroflex ddal', 'ڈ', 'د'],
+    ['Urdu retroflex rreh', 'ڑ', 'ر'],
+    ['Urdu noon ghunna', 'ں', 'ن'],
+    ['Urdu bari ye', 'ے', 'ي'],
+    ['Pashto tteh with ring', 'ټ', 'ت'],
+    ['Pashto dal with ring', 'ډ', 'د'],
+    ['Pashto reh with ring', 'ړ', 'ر'],
+    ['Pashto x̌in', 'ښ', 'ش'],
+    ['Pashto zhe with ring', 'ږ', 'ژ'],
+    ['Pashto dze', 'ځ', 'ز'],
+    ['Pashto tse', 'څ', 'س'],
+    ['Pashto gaf', 'ګ', 'گ'],
+  ])('%s reads as the Arabic letter of its sound', (_letter, local, arabic) => {
+    expect(phoneticKey(`ب${local}ن`)).toBe(phoneticKey(`ب${arabic}ن`));
+    expect(visualKey(`ب${local}ن`)).toBe(visualKey(`ب${arabic}ن`));
+  });
+
+  it('matches a name moved between Latin, Urdu and Pashto spellings', () => {
+    expect(nameKeys('ڈاکٹر').consonants).toBe(nameKeys('Daktar').consonants);
+    expect(nameKeys('ډاکټر').consonants).toBe(nameKeys('Daktar').consonants);
+    expect(nameKeys('ٹیپو سلطان').consonants).toBe(nameKeys('Tipu Sultan').consonants);
+    expect(nameKeys('ګل ځان').consonants).toBe(nameKeys('Gul Zan').consonants);
+    expect(nameKeys('پښتون').consonants).toBe(nameKeys('Pashtun').consonants);
+  });
+
+  it('shows a core a reviewer can find in the handle', () => {
+    expect(readableCore('ttp_media_official')).toBe('ttp');
+    expect(readableCore('tehreek_lashkar_real')).toBe('tehreeklashkar');
+    expect(nameKeys('tehreek_lashkar_real').core).toBe('tehreekiashkar');
+    expect(readableCore('kһorasаn_vg')).toBe('khorasanvg');
+  });
+
   it('keeps different names apart', () => {
     expect(nameKeys('dawn_news').core).not.toBe(original.core);
     expect(visualKey('bbc_urdu')).not.toBe(original.visual);
@@ -61,5 +113,25 @@ describe('bio text', () => {
       'wa-channel:0029vaxyz',
       'wa:abcd',
     ]);
+  });
+
+  it('normalises a URL only where the address is the same: host, aliases, tracking, trailing slash', () => {
+    expect(
+      exactLinks([
+        'https://www.Telegram.me/FidayeenPress514/?utm_source=x&fbclid=1 telegram.dog/s/fidayeenpress514',
+        'https://m.youtube.com/watch?v=AbC&si=q youtu.be/AbC?si=1 https://twitter.com/Umar_X?s=20&ref=tw mobile.x.com/umar_x/',
+        'Call 0092 300 1234567, @Umar_Media. example.org/Page?id=7&gclid=9&igshid=2',
+      ]),
+    ).toEqual(['+923001234567', '@umar_media', 'example.org/Page?id=7', 't.me/fidayeenpress514', 'x.com/umar_x', 'youtube.com/watch?v=AbC']);
+  });
+
+  it('keeps path case where a site distinguishes it', () => {
+    expect(exactLinks(['youtu.be/AbC youtu.be/abc'])).toEqual(['youtube.com/watch?v=AbC', 'youtube.com/watch?v=abc']);
+  });
+
+  it('folds a look-alike channel to the same fuzzy key, but not the same exact link', () => {
+    const [original, lookAlike] = [exactLinks(['t.me/fidayeenpress514']), exactLinks(['t.me/fidayeenpresss1a'])];
+    expect(original).not.toEqual(lookAlike);
+    expect(fuzzyLinkKey(original[0])).toBe(fuzzyLinkKey(lookAlike[0]));
   });
 });

@@ -84,11 +84,18 @@ export function confusableSkeleton(text: string): string {
   return out.normalize('NFD');
 }
 
+/** Before the confusable skeleton too, which would map ٹ and ت to different prototypes. */
+function unifyArabic(text: string): string {
+  let unified = '';
+  for (const ch of text) unified += ARABIC_VARIANTS[ch] ?? ch;
+  return unified;
+}
+
 function toLatin(text: string): string {
   let unified = '';
   for (const ch of text) {
     const small = SMALL_CAPITALS.indexOf(ch);
-    unified += small >= 0 ? String.fromCharCode(97 + small) : (ARABIC_VARIANTS[ch] ?? ch);
+    unified += small >= 0 ? String.fromCharCode(97 + small) : ch;
   }
   return transliterate(unified).toLowerCase();
 }
@@ -101,12 +108,12 @@ function foldLeet(text: string): string {
 
 /** Visual key: what a reader sees, whatever script or trick produced it. */
 export function visualKey(text: string): string {
-  return foldLeet(toLatin(confusableSkeleton(basicForm(text)).toLowerCase()).replace(/rn/g, 'm').replace(/vv/g, 'w'));
+  return foldLeet(toLatin(confusableSkeleton(unifyArabic(basicForm(text))).toLowerCase()).replace(/rn/g, 'm').replace(/vv/g, 'w'));
 }
 
 /** Phonetic key: what the name sounds like in Latin letters (transliteration, no homoglyph folding). */
 export function phoneticKey(text: string): string {
-  return toLatin(basicForm(text).normalize('NFD').replace(/\p{M}/gu, ''));
+  return toLatin(unifyArabic(basicForm(text)).normalize('NFD').replace(/\p{M}/gu, ''));
 }
 
 /** The name without separators, trailing digits and mirror affixes: ttp_media_official2 → ttp. */
@@ -133,11 +140,14 @@ export function coreKey(visual: string): string {
 }
 
 /**
- * The core as a reviewer can check it against the handle: look-alike letters read as Latin, but
- * digits and symbols left as written (the core the index matches on folds them, real → reai).
+ * The core as a reviewer can check it against the handle: look-alike letters outside ASCII read
+ * as Latin, ASCII left as written (the core the index matches on folds digits and symbols too,
+ * real → reai, and the TR39 skeleton writes m as rn).
  */
 export function readableCore(text: string): string {
-  return coreKey(toLatin(confusableSkeleton(basicForm(text)).toLowerCase()));
+  let readable = '';
+  for (const ch of basicForm(text)) readable += ch < '\u0080' ? ch : confusableSkeleton(ch).toLowerCase();
+  return coreKey(toLatin(readable));
 }
 
 /** Consonants of the phonetic key with doubles collapsed: taliban and طالبان both give tlbn. */

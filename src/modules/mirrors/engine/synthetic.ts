@@ -208,7 +208,10 @@ function evade(r: Rng, family: (typeof EVASION_FAMILIES)[number], original: Remo
     }
     case 'links': {
       const link = original.links?.[0] ?? /t\.me\/\S+|\+\d+/.exec(original.bio ?? '')?.[0] ?? 't.me/none';
-      return { ...base, bio: `${title([r.pick(WORDS), r.pick(WORDS)])} updates. Follow ${link}` };
+      const channel = /t\.me\/(\S+)/.exec(link)?.[1];
+      // The same channel under another address (exact once normalised), or a look-alike one (fuzzy).
+      const variant = !channel ? link : r.pick([link, `https://telegram.me/${channel}/?utm_source=${r.pick(WORDS)}`, `t.me/${swap(channel, LEET, 1)}`]);
+      return { ...base, bio: `${title([r.pick(WORDS), r.pick(WORDS)])} updates. Follow ${variant}` };
     }
     case 'stacked_homoglyph_affix':
       return { ...base, handle: `${swap(original.handle, HOMOGLYPHS, 1 + r.int(2))}${r.pick(AFFIXES)}` };
