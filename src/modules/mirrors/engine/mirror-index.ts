@@ -286,12 +286,14 @@ export class MirrorIndex {
     }
     scored.sort((a, b) => b.tie - a.tie || b.p - a.p);
     const ranked: typeof scored = [];
+    let forms: QueryForms | undefined;
     for (let start = 0; start < scored.length && ranked.length < limit; ) {
       let end = start + 1;
       while (end < scored.length && scored[end].tie === scored[start].tie) end++;
       const tied = scored.slice(start, end);
       if (tied.length > 1) {
-        const close = new Map(tied.map(({ slot }) => [slot, this.closeness(query, slot)]));
+        forms ??= { handle: writtenForms(query.raw.handle), name: writtenForms(query.raw.displayName) };
+        const close = new Map(tied.map(({ slot }) => [slot, this.closeness(query, forms!, slot)]));
         tied.sort((a, b) => compareCloseness(close.get(b.slot)!, close.get(a.slot)!) || b.p - a.p);
       }
       ranked.push(...tied);
@@ -307,19 +309,19 @@ export class MirrorIndex {
    * exactly, then the handle equal as written, equal as the same TR39 skeleton (look-alike letters
    * only), or equal only once leetspeak is folded too; then the display name likewise.
    */
-  private closeness(query: PreparedSubject, slot: number): number[] {
+  private closeness(query: PreparedSubject, forms: QueryForms, slot: number): number[] {
     const entry = this.entries[slot]!;
-    const level = (a: string | null | undefined, b: string | null | undefined, aKeys: NameKeys | null, bKeys: NameKeys | null) => {
-      if (!a || !b || !aKeys || !bKeys) return 0;
-      const [plainA, plainB] = [basicForm(a), basicForm(b)];
-      if (plainA === plainB) return 3;
-      if (confusableSkeleton(plainA) === confusableSkeleton(plainB)) return 2;
-      return aKeys.visual === bKeys.visual ? 1 : 0;
+    const level = (mine: WrittenForms | null, theirs: string | null | undefined, myKeys: NameKeys | null, theirKeys: NameKeys | null) => {
+      if (!mine || !theirs || !myKeys || !theirKeys) return 0;
+      const plain = basicForm(theirs);
+      if (plain === mine.plain) return 3;
+      if (confusableSkeleton(plain) === mine.skeleton) return 2;
+      return myKeys.visual === theirKeys.visual ? 1 : 0;
     };
     return [
       query.exactLinks.filter((l) => entry.exactLinks.includes(l)).length,
-      level(query.raw.handle, entry.account.handle, query.handle, entry.handle),
-      level(query.raw.displayName, entry.account.displayName, query.name, entry.name),
+      level(forms.handle, entry.account.handle, query.handle, entry.handle),
+      level(forms.name, entry.account.displayName, query.name, entry.name),
     ];
   }
 
@@ -333,6 +335,8 @@ export class MirrorIndex {
     const coreExact = query.handle.core.length >= 3 && query.handle.core === entry.handle.core ? 1 : 0;
     const consonants = query.handle.consonants.length >= 3 ? similarity(query.handle.consonants, entry.handle.consonants) : 0;
     const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
+    // A display name many removed accounts go by says less about any one of them.
+    const nameHolders = entry.name && entry.name.core.length >= 3 ? Math.max(1, this.exact.c.count(entry.name.core)) : 1;
     const owners = Math.max(1, this.coreOwners.count(entry.handle.core));
     const rarity = Math.min(1, entry.handle.core.length / 8) / (1 + Math.log2(owners));
     const avatarDistance = this.avatars.distance(slot, query.avatars);
@@ -353,6 +357,7 @@ export class MirrorIndex {
         handle_consonant_sim: consonants,
         name_sim: name,
         name_rarity: rarity * Math.max(core, visual),
+        display_name_rarity: name / (1 + Math.log2(nameHolders)),
         avatar_pdq: pdq,
         bio_sim: bio,
         shared_links: Math.min(1, sharedExact.length / 2),
@@ -502,6 +507,19 @@ export function prepareSubject(subject: ScreeningSubject, at = Date.now()): Prep
 function linksOf(bio: string | null | undefined, links: string[] | undefined): { links: string[]; exactLinks: string[] } {
   const { exact, fuzzy } = linkTokens([bio, ...(links ?? [])]);
   return { links: fuzzy.length ? fuzzy : NO_LINKS, exactLinks: exact.length ? exact : NO_LINKS };
+}
+
+interface WrittenForms {
+  plain: string;
+  skeleton: string;
+}
+/** The subject's handle and name as written and as TR39 skeletons, computed once per screening. */
+type QueryForms = { handle: WrittenForms | null; name: WrittenForms | null };
+
+function writtenForms(text: string | null | undefined): WrittenForms | null {
+  if (!text) return null;
+  const plain = basicForm(text);
+  return { plain, skeleton: confusableSkeleton(plain) };
 }
 
 /** Lexicographic: the first element that differs decides. */

@@ -8,6 +8,7 @@ export const FEATURES = [
   'handle_consonant_sim',
   'name_sim',
   'name_rarity',
+  'display_name_rarity',
   'avatar_pdq',
   'bio_sim',
   'shared_links',
