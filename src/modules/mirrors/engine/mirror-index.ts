@@ -312,11 +312,11 @@ export class MirrorIndex {
   private closeness(query: PreparedSubject, forms: QueryForms, slot: number): number[] {
     const entry = this.entries[slot]!;
     const level = (mine: WrittenForms | null, theirs: string | null | undefined, myKeys: NameKeys | null, theirKeys: NameKeys | null) => {
-      if (!mine || !theirs || !myKeys || !theirKeys) return 0;
+      // Equal as written or as a skeleton implies equal visual keys: most tied candidates stop here, unnormalised.
+      if (!mine || !theirs || !myKeys || !theirKeys || myKeys.visual !== theirKeys.visual) return 0;
       const plain = basicForm(theirs);
       if (plain === mine.plain) return 3;
-      if (confusableSkeleton(plain) === mine.skeleton) return 2;
-      return myKeys.visual === theirKeys.visual ? 1 : 0;
+      return confusableSkeleton(plain) === mine.skeleton ? 2 : 1;
     };
     return [
       query.exactLinks.filter((l) => entry.exactLinks.includes(l)).length,
