@@ -274,7 +274,8 @@ export class MirrorIndex {
   /**
    * Most likely first. Probabilities that differ by less than a reviewer can see (the same
    * thousandth) are a tie, and the closer evidence wins it (see `closeness`): two removed accounts
-   * that both explain a mirror are not equally likely its original.
+   * that both explain a mirror are not equally likely its original. The order is the same whatever
+   * order the candidates came in.
    */
   private rank(query: PreparedSubject, slots: number[], options: ScreenOptions): MirrorMatch[] {
     const limit = options.limit ?? 5;
@@ -294,7 +295,9 @@ export class MirrorIndex {
       if (tied.length > 1) {
         forms ??= { handle: writtenForms(query.raw.handle), name: writtenForms(query.raw.displayName) };
         const close = new Map(tied.map(({ slot }) => [slot, this.closeness(query, forms!, slot)]));
-        tied.sort((a, b) => compareCloseness(close.get(b.slot)!, close.get(a.slot)!) || b.p - a.p);
+        // Then the id, so that two indexes holding the same accounts in another order agree.
+        const id = (slot: number) => this.entries[slot]!.account.id;
+        tied.sort((a, b) => compareCloseness(close.get(b.slot)!, close.get(a.slot)!) || b.p - a.p || (id(a.slot) < id(b.slot) ? -1 : id(a.slot) > id(b.slot) ? 1 : 0));
       }
       ranked.push(...tied);
       start = end;
