@@ -334,8 +334,12 @@ export class MirrorIndex {
     const account = entry.account;
     const signals: Signal[] = [];
     const visual = similarity(compact(query.handle.visual), compact(entry.handle.visual));
-    const core = similarity(query.handle.core, entry.handle.core);
-    const coreExact = query.handle.core.length >= 3 && query.handle.core === entry.handle.core ? 1 : 0;
+    const coreDistance = query.handle.core && entry.handle.core ? levenshtein(query.handle.core, entry.handle.core) : Infinity;
+    const core = Number.isFinite(coreDistance) ? 1 - coreDistance / Math.max(query.handle.core.length, entry.handle.core.length) : 0;
+    const coreExact = query.handle.core.length >= 3 && coreDistance === 0 ? 1 : 0;
+    // One slip of the keyboard away from a long core: a typo on top of another evasion, which the
+    // similarities alone rate like any name from the same vocabulary.
+    const coreNear = coreDistance === 1 && Math.min(query.handle.core.length, entry.handle.core.length) >= 6 ? 1 : 0;
     const consonants = query.handle.consonants.length >= 3 ? similarity(query.handle.consonants, entry.handle.consonants) : 0;
     const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
     // A display name many removed accounts go by says less about any one of them.
@@ -351,12 +355,13 @@ export class MirrorIndex {
     const sharedFuzzy = query.links.filter((l) => entry.links.includes(l) && !exactKeys?.has(l));
     const sameOrganisation = query.organisationIds.some((o) => account.organisationIds?.includes(o)) ? 1 : 0;
     const ageDays = Math.max(0, (query.at - account.removedAt.getTime()) / DAY);
-    if (explain) this.explain(signals, query, entry, { visual, coreExact, consonants, name, avatarDistance, bio, sharedExact, sharedFuzzy, sameOrganisation });
+    if (explain) this.explain(signals, query, entry, { visual, coreExact, coreNear, consonants, name, avatarDistance, bio, sharedExact, sharedFuzzy, sameOrganisation });
     return {
       features: {
         handle_visual_sim: visual,
         handle_core_sim: core,
         handle_core_exact: coreExact,
+        handle_core_near: coreNear,
         handle_consonant_sim: consonants,
         name_sim: name,
         name_rarity: rarity * Math.max(core, visual),
@@ -378,7 +383,7 @@ export class MirrorIndex {
     query: PreparedSubject,
     entry: Entry,
     values: {
-      visual: number; coreExact: number; consonants: number; name: number; avatarDistance: number; bio: number; sharedExact: string[]; sharedFuzzy: string[]; sameOrganisation: number;
+      visual: number; coreExact: number; coreNear: number; consonants: number; name: number; avatarDistance: number; bio: number; sharedExact: string[]; sharedFuzzy: string[]; sameOrganisation: number;
     },
   ): void {
     const account = entry.account;
@@ -386,7 +391,11 @@ export class MirrorIndex {
     if (values.coreExact) {
       const core = readableCore(account.handle) || entry.handle.core;
       signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} comes to "${core}", as ${where} does, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
-    } else if (values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
+    } else if (values.coreNear) {
+      const core = readableCore(account.handle) || entry.handle.core;
+      signals.push({ feature: 'handle_core_near', value: 1, text: `handle @${query.raw.handle} is one letter away from "${core}", the core of ${where}, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
+    }
+    if (!values.coreExact && values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
     if (!values.coreExact && values.consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: values.consonants, text: `handle @${query.raw.handle} sounds like ${where} (their consonants: ${query.handle.consonants} and ${entry.handle.consonants})` });
     if (values.avatarDistance <= PDQ_MATCH_DISTANCE) signals.push({ feature: 'avatar_pdq', value: values.avatarDistance, text: `avatar PDQ distance ${values.avatarDistance} to ${where}` });
     if (values.name >= 0.8) signals.push({ feature: 'name_sim', value: values.name, text: `display name "${query.raw.displayName}" matches "${account.displayName}" of ${where}` });

@@ -5,6 +5,7 @@ export const FEATURES = [
   'handle_visual_sim',
   'handle_core_sim',
   'handle_core_exact',
+  'handle_core_near',
   'handle_consonant_sim',
   'name_sim',
   'name_rarity',
