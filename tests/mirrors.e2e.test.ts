@@ -49,7 +49,7 @@ describe('mirror detection through the API', () => {
     expect(result.matches[0].removedAccount).toMatchObject({ platform: 'X', handle: 'umar_media_ttp', displayName: 'Umar Media' });
     expect(result.matches[0].removedAccount.organisations).toHaveLength(1);
     expect(result.matches[0].signals.join('\n')).toMatch(/avatar PDQ distance \d+ to @umar_media_ttp \(X, removed \d{4}-\d{2}-\d{2}\)/);
-    expect(result.matches[0].signals.join('\n')).toMatch(/shares tg:umar_backup/);
+    expect(result.matches[0].signals.join('\n')).toMatch(/shares t\.me\/umar_backup with @umar_media_ttp/);
     expect(result.alert).toMatchObject({ status: 'PENDING_REVIEW', source: 'SCREENING', platform: 'X' });
     const text = JSON.stringify(data);
     expect(text).not.toMatch(/SECRET/);

@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { MirrorIndex } from '../modules/mirrors/engine/mirror-index';
 import { meanReciprocalRank, percentile, precisionAtRecall, recallAtFpr, rocAuc } from '../modules/mirrors/engine/metrics';
 import { POSSIBLE_THRESHOLD, probability, SHIPPED_WEIGHTS } from '../modules/mirrors/engine/model';
-import { EVASION_FAMILIES, generateLabelledSet, LabelledQuery } from '../modules/mirrors/engine/synthetic';
+import { nameKeys } from '../modules/mirrors/engine/normalise';
+import { EVASION_FAMILIES, generateLabelledSet, LabelledQuery, LabelledSet } from '../modules/mirrors/engine/synthetic';
 
 /**
  * `npm run eval:mirrors`: detection quality per evasion family on a held-out labelled set, and
@@ -31,32 +32,79 @@ function build(size: number, seed: number) {
   return { set, index, seconds, heap: process.memoryUsage().heapUsed - before };
 }
 
-function quality(index: MirrorIndex, queries: LabelledQuery[]) {
+/** Top-1 attribution: the share of mirrors whose best match is their true original. */
+const topOne = (ranks: (number | null)[]) => ranks.filter((rank) => rank === 1).length / ranks.length;
+
+function quality(index: MirrorIndex, set: LabelledSet) {
   const negatives: number[] = [];
-  const byFamily = new Map<string, { scores: number[]; ranks: (number | null)[] }>();
-  for (const query of queries) {
+  const byFamily = new Map<string, { scores: number[]; ranks: (number | null)[]; queries: LabelledQuery[] }>();
+  for (const query of set.queries) {
     const matches = index.screen(query.subject, { limit: 10, minProbability: 0 });
     if (!query.originalId) {
       negatives.push(matches[0]?.probability ?? 0);
       continue;
     }
     const at = matches.findIndex((m) => m.account.id === query.originalId);
-    const family = byFamily.get(query.family) ?? { scores: [], ranks: [] };
+    const family = byFamily.get(query.family) ?? { scores: [], ranks: [], queries: [] };
     family.scores.push(at >= 0 ? matches[at].probability : 0);
     family.ranks.push(at >= 0 ? at + 1 : null);
+    family.queries.push(query);
     byFamily.set(query.family, family);
   }
-  say('| family | mirrors | ROC-AUC | precision @ recall 0.9 | recall @ FPR 1e-3 | MRR |');
-  say('|---|---|---|---|---|---|');
+  say('| family | mirrors | ROC-AUC | precision @ recall 0.9 | recall @ FPR 1e-3 | MRR | top-1 attribution |');
+  say('|---|---|---|---|---|---|---|');
   const all = { scores: [] as number[], ranks: [] as (number | null)[] };
   for (const family of EVASION_FAMILIES) {
     const { scores, ranks } = byFamily.get(family)!;
     all.scores.push(...scores);
     all.ranks.push(...ranks);
-    say(`| ${family} | ${scores.length} | ${f3(rocAuc(scores, negatives))} | ${f3(precisionAtRecall(scores, negatives, 0.9))} | ${f3(recallAtFpr(scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(ranks))} |`);
+    say(`| ${family} | ${scores.length} | ${f3(rocAuc(scores, negatives))} | ${f3(precisionAtRecall(scores, negatives, 0.9))} | ${f3(recallAtFpr(scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(ranks))} | ${f3(topOne(ranks))} |`);
   }
-  say(`| **overall** | ${all.scores.length} | ${f3(rocAuc(all.scores, negatives))} | ${f3(precisionAtRecall(all.scores, negatives, 0.9))} | ${f3(recallAtFpr(all.scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(all.ranks))} |`);
+  say(`| **overall** | ${all.scores.length} | ${f3(rocAuc(all.scores, negatives))} | ${f3(precisionAtRecall(all.scores, negatives, 0.9))} | ${f3(recallAtFpr(all.scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(all.ranks))} | ${f3(topOne(all.ranks))} |`);
   say(`(${negatives.length} negatives: news outlets and researchers, common names, fan and parody accounts, unrelated accounts)`);
+  sharedNames(set, byFamily, negatives);
+}
+
+/**
+ * Why display-name evidence runs out at scale: a mirror that carries over only the display name
+ * (in another script) matches every removed account with the same name keys equally, and the
+ * original is one of them. Counts, for the name-borne families, how many other removed accounts
+ * share the original's name keys, the ROC-AUC on the mirrors whose original is the only one with
+ * its name (identifiable), and a few examples.
+ */
+function sharedNames(set: LabelledSet, byFamily: Map<string, { scores: number[]; queries: LabelledQuery[] }>, negatives: number[]) {
+  const keyOf = (name: string | null | undefined) => {
+    if (!name) return null;
+    const keys = nameKeys(name);
+    return `${keys.core}|${keys.consonants}`;
+  };
+  const holders = new Map<string, number>();
+  const keys = new Map<string, string | null>();
+  for (const account of set.banned) {
+    const key = keyOf(account.displayName);
+    keys.set(account.id, key);
+    if (key) holders.set(key, (holders.get(key) ?? 0) + 1);
+  }
+  say('\nName-borne families: other removed accounts with exactly the same display-name keys (core and consonants) as the original');
+  say('| family | mirrors | original shares its name keys | median sharers | max sharers | ROC-AUC, identifiable originals | ROC-AUC, shared names |');
+  say('|---|---|---|---|---|---|---|');
+  for (const family of ['script_swap', 'cross_script']) {
+    const { scores, queries } = byFamily.get(family)!;
+    const sharers = queries.map((q) => {
+      const key = keys.get(q.originalId!);
+      return key ? holders.get(key)! - 1 : 0;
+    });
+    const unique = scores.filter((_, i) => sharers[i] === 0);
+    const shared = scores.filter((_, i) => sharers[i] > 0);
+    say(`| ${family} | ${scores.length} | ${shared.length} | ${percentile(sharers, 50)} | ${Math.max(...sharers)} | ${f3(rocAuc(unique, negatives))} (${unique.length}) | ${f3(rocAuc(shared, negatives))} (${shared.length}) |`);
+  }
+  const examples = byFamily.get('script_swap')!.queries.filter((q) => (holders.get(keys.get(q.originalId!) ?? '') ?? 0) > 10).slice(0, 3);
+  for (const q of examples) {
+    const original = set.banned.find((a) => a.id === q.originalId)!;
+    const key = keys.get(original.id)!;
+    const twins = set.banned.filter((a) => a.id !== original.id && keys.get(a.id) === key).slice(0, 3);
+    say(`- mirror @${q.subject.handle} "${q.subject.displayName}" of @${original.handle} "${original.displayName}": ${holders.get(key)! - 1} others carry the same name keys, e.g. ${twins.map((a) => `@${a.handle} "${a.displayName}"`).join(', ')}`);
+  }
 }
 
 /**
@@ -81,10 +129,12 @@ function speed(index: MirrorIndex, queries: LabelledQuery[], bruteForceSample: n
   const byScan = (query: LabelledQuery) => probability(index.featuresOf(query.subject, query.originalId!)!, SHIPPED_WEIGHTS) >= POSSIBLE_THRESHOLD;
   let scanRecall = 0;
   let indexRecall = 0;
+  const lostBy = new Map<string, number>();
   for (const query of positives) {
     if (!byScan(query)) continue;
     scanRecall++;
     if (found(query, index.screen(query.subject, everyMatch))) indexRecall++;
+    else lostBy.set(query.family, (lostBy.get(query.family) ?? 0) + 1);
   }
   // The sample also compares the top ten of a full scan with the index's top ten, as shown to a user.
   const sample = positives.filter((_, i) => i % Math.floor(positives.length / bruteForceSample) === 0).slice(0, bruteForceSample);
@@ -111,6 +161,7 @@ function speed(index: MirrorIndex, queries: LabelledQuery[], bruteForceSample: n
     scanRecall: scanRecall / positives.length,
     indexRecall: indexRecall / positives.length,
     loss: scanRecall ? (scanRecall - indexRecall) / scanRecall : 0,
+    lostBy: [...lostBy].map(([family, n]) => `${family} ${n}`).join(', ') || 'none',
   };
 }
 
@@ -121,22 +172,18 @@ function main() {
   say(`model: ${SHIPPED_WEIGHTS.trainedOn} (trained ${SHIPPED_WEIGHTS.trainedAt})`);
   const sizes = String(options.sizes).split(',').map(Number);
   const rows: string[] = [];
-  let qualityDone = false;
   for (const size of sizes) {
     process.stderr.write(`index of ${size} removed accounts:\n`);
     const { set, index, seconds, heap } = build(size, Number(options.seed));
-    if (!qualityDone) {
-      say(`\n## Detection quality on ${size.toLocaleString('en')} removed accounts (seed ${options.seed})`);
-      quality(index, set.queries);
-      qualityDone = true;
-    }
+    say(`\n## Detection quality on ${size.toLocaleString('en')} removed accounts (seed ${options.seed})`);
+    quality(index, set);
     const s = speed(index, set.queries, Number(options.bruteForceSample ?? (size >= 1_000_000 ? 20 : 100)));
     rows.push(
-      `| ${size.toLocaleString('en')} | ${seconds.toFixed(1)} | ${mb(heap)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.bruteP50.toFixed(0)} (${s.bruteCheck}) | ${f3(s.scanRecall)} | ${f3(s.indexRecall)} | ${f3(s.loss)} | ${s.topTen} |`,
+      `| ${size.toLocaleString('en')} | ${seconds.toFixed(1)} | ${mb(heap)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.bruteP50.toFixed(0)} (${s.bruteCheck}) | ${f3(s.scanRecall)} | ${f3(s.indexRecall)} | ${f3(s.loss)} (${s.lostBy}) | ${s.topTen} |`,
     );
   }
   say('\n## Screening speed and memory');
-  say('| indexed accounts | build s | heap | screen p50 ms | screen p99 ms | brute-force scan p50 ms (sample agreeing) | brute-force recall | index recall | recall loss | sample: top-10 of scan also in index top-10 |');
+  say('| indexed accounts | build s | heap | screen p50 ms | screen p99 ms | brute-force scan p50 ms (sample agreeing) | brute-force recall | index recall | recall loss (lost, by family) | sample: top-10 of scan also in index top-10 |');
   say('|---|---|---|---|---|---|---|---|---|---|');
   rows.forEach((row) => say(row));
 }

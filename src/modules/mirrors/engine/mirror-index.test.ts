@@ -1,6 +1,6 @@
 import { PdqMultiIndex } from './mih';
-import { MirrorIndex } from './mirror-index';
-import { POSSIBLE_THRESHOLD } from './model';
+import { MirrorIndex, RemovedAccount, signalEntryOf } from './mirror-index';
+import { FEATURES, ModelWeights, POSSIBLE_THRESHOLD } from './model';
 import { pdqDistance } from './pdq';
 import { generateLabelledSet, rng } from './synthetic';
 
@@ -38,6 +38,84 @@ describe('the mirror index against brute force', () => {
     index.remove(original.id);
     expect(index.screen(query.subject).map((m) => m.account.id)).not.toContain(original.id);
     index.add(original);
+  });
+});
+
+describe('attribution between removed accounts that tie', () => {
+  const removedAt = new Date('2026-10-01');
+  const account = (id: string, fields: Partial<RemovedAccount>): RemovedAccount => ({ id, platform: 'X', handle: `unrelated_${id}`, removedAt, ...fields });
+  /** Both insertion orders, so that the winner is not merely the first candidate found. */
+  const topOf = (accounts: RemovedAccount[], subject: Parameters<MirrorIndex['screen']>[0], model?: ModelWeights) =>
+    [accounts, [...accounts].reverse()].map((order) => {
+      const index = new MirrorIndex(model);
+      order.forEach((a) => index.add(a));
+      return index.screen(subject, { minProbability: 0, now: removedAt.getTime() }).map((m) => m.account.id);
+    });
+
+  it('an exact confusable-skeleton match outranks a leet-folded one', () => {
+    const skeleton = account('skeleton', { handle: 'ttp_media' });
+    const leet = account('leet', { handle: 'ttp_med1a' });
+    for (const ranked of topOf([skeleton, leet], { platform: 'X', handle: 'ttр_media' })) expect(ranked.slice(0, 2)).toEqual(['skeleton', 'leet']);
+  });
+
+  it('a handle equal as written outranks one equal as a skeleton', () => {
+    const written = account('written', { handle: 'ttp_media' });
+    const skeleton = account('skeleton', { handle: 'ttр_media' });
+    for (const ranked of topOf([skeleton, written], { platform: 'X', handle: 'TTP_Media' })) expect(ranked.slice(0, 2)).toEqual(['written', 'skeleton']);
+  });
+
+  it('a shared exact link outranks a shared display name, even a hair more probable', () => {
+    // A model that weighs one exact link and one equal display name the same, the name a hair more.
+    const weights = Object.fromEntries(FEATURES.map((f) => [f, 0])) as ModelWeights['weights'];
+    const model = { bias: 0, weights: { ...weights, shared_links: 4, name_sim: 2.001 } };
+    const link = account('link', { bio: 'Follow t.me/fidayeen_press514' });
+    const name = account('name', { displayName: 'Fidayeen Press' });
+    const subject = { platform: 'X', handle: 'someone_else', displayName: 'Fidayeen Press', bio: 'New home: https://telegram.me/Fidayeen_Press514/?utm_source=x' };
+    for (const ranked of topOf([name, link], subject, model)) expect(ranked.slice(0, 2)).toEqual(['link', 'name']);
+  });
+});
+
+describe('explanations name the values a reviewer can check', () => {
+  const removedAt = new Date('2026-10-01');
+  const original: RemovedAccount = { id: 'o', platform: 'TELEGRAM', handle: 'tehreek_lashkar_real', links: ['https://t.me/FidayeenPress514'], removedAt };
+  const index = new MirrorIndex();
+  index.add(original);
+  const textsOf = (subject: Parameters<MirrorIndex['screen']>[0]) => index.screen(subject, { minProbability: 0 })[0].signals.map((s) => `${s.feature}: ${s.text}`);
+
+  it('shows the exact link shared, normalised but real, and not its folded key', () => {
+    const texts = textsOf({ platform: 'X', handle: 'new_home', bio: 'Join telegram.me/fidayeenpress514?utm_source=x' });
+    expect(texts).toContainEqual(expect.stringMatching(/^shared_links: shares t\.me\/fidayeenpress514 with @tehreek_lashkar_real/));
+    expect(texts.join('\n')).not.toMatch(/tg:|fuzzy/);
+  });
+
+  it('says a look-alike link is a fuzzy match and shows both links', () => {
+    const texts = textsOf({ platform: 'X', handle: 'new_home', bio: 'Join t.me/fidayeenpresss1a' });
+    expect(texts).toContainEqual(expect.stringContaining('shared_links_fuzzy: links look alike (fuzzy match, not the same link): t.me/fidayeenpresss1a ~ t.me/fidayeenpress514'));
+    expect(texts.some((t) => t.startsWith('shared_links:'))).toBe(false);
+  });
+
+  it('shows the core as it reads in the removed handle, not the folded key', () => {
+    const texts = textsOf({ platform: 'X', handle: 'tehreek_1ashkar_official' }).join('\n');
+    expect(texts).toContain('"tehreeklashkar"');
+    expect(texts).not.toContain('iashkar');
+  });
+
+  it('carries exact links through the signal feed', () => {
+    const fed = new MirrorIndex();
+    const entry = JSON.parse(JSON.stringify(signalEntryOf('feed-1', original, [])));
+    expect(entry.exactLinks).toEqual(['t.me/fidayeenpress514']);
+    fed.addSignal(entry);
+    const [match] = fed.screen({ platform: 'X', handle: 'new_home', bio: 'Join t.me/FidayeenPress514' }, { minProbability: 0 });
+    expect(match.signals.map((s) => s.feature)).toContain('shared_links');
+  });
+
+  it('matches links of a feed entry published before exact links only fuzzily', () => {
+    const fed = new MirrorIndex();
+    const { exactLinks: _published, ...older } = signalEntryOf('feed-1', original, []);
+    fed.addSignal(older);
+    const [match] = fed.screen({ platform: 'X', handle: 'new_home', bio: 'Join t.me/FidayeenPress514' }, { minProbability: 0 });
+    expect(match.signals.map((s) => s.feature)).toEqual(expect.arrayContaining(['shared_links_fuzzy']));
+    expect(match.signals.map((s) => s.feature)).not.toContain('shared_links');
   });
 });
 

@@ -3,9 +3,9 @@ import { DeletionIndex } from './deletion-index';
 import { PdqMultiIndex } from './mih';
 import { Postings, widened } from './postings';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
-import { NameKeys, nameKeys } from './normalise';
+import { basicForm, confusableSkeleton, NameKeys, nameKeys, readableCore } from './normalise';
 import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from './pdq';
-import { extractLinks, lshBands, MINHASH_SIZE, minhash, minhashSimilarity } from './text';
+import { fuzzyLinkKey, linkTokens, lshBands, MINHASH_SIZE, minhash, minhashSimilarity } from './text';
 
 /** A removed account as the index knows it: its public view plus the material to match on. */
 export interface RemovedAccount {
@@ -62,7 +62,10 @@ interface Entry {
   account: RemovedAccount;
   handle: NameKeys;
   name: NameKeys | null;
+  /** Folded link keys (see `fuzzyLinkKey`), which the index looks links up by. */
   links: string[];
+  /** The links in their exact form (see `exactLinks`): the values shared exactly, and shown. */
+  exactLinks: string[];
 }
 
 /** An entry as `prepare` computes it; the index keeps the bio's MinHash and the avatar's hash in arrays of its own. */
@@ -163,6 +166,7 @@ export class MirrorIndex {
       name: signal.nameKeys,
       bio: signal.bioMinhash ? minhashFromBase64(signal.bioMinhash) : null,
       links: signal.links.length ? signal.links : NO_LINKS,
+      exactLinks: signal.exactLinks?.length ? signal.exactLinks : NO_LINKS,
       avatar: signal.avatarPdq,
     });
   }
@@ -267,18 +271,61 @@ export class MirrorIndex {
     return this.rank(prepareSubject(subject, options.now), [...this.slotOf.values()], options);
   }
 
+  /**
+   * Most likely first. Probabilities that differ by less than a reviewer can see (the same
+   * thousandth) are a tie, and the closer evidence wins it (see `closeness`): two removed accounts
+   * that both explain a mirror are not equally likely its original. The order is the same whatever
+   * order the candidates came in.
+   */
   private rank(query: PreparedSubject, slots: number[], options: ScreenOptions): MirrorMatch[] {
     const limit = options.limit ?? 5;
     const floor = options.minProbability ?? 0.05;
-    const scored: { slot: number; p: number }[] = [];
+    const scored: { slot: number; p: number; tie: number }[] = [];
     for (const slot of slots) {
       const p = probability(this.compare(query, slot).features, this.model);
-      if (p >= floor) scored.push({ slot, p });
+      if (p >= floor) scored.push({ slot, p, tie: Math.round(p * 1000) });
     }
-    return scored
-      .sort((a, b) => b.p - a.p)
+    scored.sort((a, b) => b.tie - a.tie || b.p - a.p);
+    const ranked: typeof scored = [];
+    let forms: QueryForms | undefined;
+    for (let start = 0; start < scored.length && ranked.length < limit; ) {
+      let end = start + 1;
+      while (end < scored.length && scored[end].tie === scored[start].tie) end++;
+      const tied = scored.slice(start, end);
+      if (tied.length > 1) {
+        forms ??= { handle: writtenForms(query.raw.handle), name: writtenForms(query.raw.displayName) };
+        const close = new Map(tied.map(({ slot }) => [slot, this.closeness(query, forms!, slot)]));
+        // Then the id, so that two indexes holding the same accounts in another order agree.
+        const id = (slot: number) => this.entries[slot]!.account.id;
+        tied.sort((a, b) => compareCloseness(close.get(b.slot)!, close.get(a.slot)!) || b.p - a.p || (id(a.slot) < id(b.slot) ? -1 : id(a.slot) > id(b.slot) ? 1 : 0));
+      }
+      ranked.push(...tied);
+      start = end;
+    }
+    return ranked
       .slice(0, limit)
       .map(({ slot, p }) => ({ account: this.entries[slot]!.account, probability: p, verdict: verdictOf(p), signals: this.compare(query, slot, true).signals }));
+  }
+
+  /**
+   * How directly a removed account's evidence meets the subject's, strongest first: links shared
+   * exactly, then the handle equal as written, equal as the same TR39 skeleton (look-alike letters
+   * only), or equal only once leetspeak is folded too; then the display name likewise.
+   */
+  private closeness(query: PreparedSubject, forms: QueryForms, slot: number): number[] {
+    const entry = this.entries[slot]!;
+    const level = (mine: WrittenForms | null, theirs: string | null | undefined, myKeys: NameKeys | null, theirKeys: NameKeys | null) => {
+      // Equal as written or as a skeleton implies equal visual keys: most tied candidates stop here, unnormalised.
+      if (!mine || !theirs || !myKeys || !theirKeys || myKeys.visual !== theirKeys.visual) return 0;
+      const plain = basicForm(theirs);
+      if (plain === mine.plain) return 3;
+      return confusableSkeleton(plain) === mine.skeleton ? 2 : 1;
+    };
+    return [
+      query.exactLinks.filter((l) => entry.exactLinks.includes(l)).length,
+      level(forms.handle, entry.account.handle, query.handle, entry.handle),
+      level(forms.name, entry.account.displayName, query.name, entry.name),
+    ];
   }
 
   /** The features of one pair, and the human-readable signals behind them. */
@@ -287,30 +334,42 @@ export class MirrorIndex {
     const account = entry.account;
     const signals: Signal[] = [];
     const visual = similarity(compact(query.handle.visual), compact(entry.handle.visual));
-    const core = similarity(query.handle.core, entry.handle.core);
-    const coreExact = query.handle.core.length >= 3 && query.handle.core === entry.handle.core ? 1 : 0;
+    const coreDistance = query.handle.core && entry.handle.core ? levenshtein(query.handle.core, entry.handle.core) : Infinity;
+    const core = Number.isFinite(coreDistance) ? 1 - coreDistance / Math.max(query.handle.core.length, entry.handle.core.length) : 0;
+    const coreExact = query.handle.core.length >= 3 && coreDistance === 0 ? 1 : 0;
+    // One slip of the keyboard away from a long core: a typo on top of another evasion, which the
+    // similarities alone rate like any name from the same vocabulary.
+    const coreNear = coreDistance === 1 && Math.min(query.handle.core.length, entry.handle.core.length) >= 6 ? 1 : 0;
     const consonants = query.handle.consonants.length >= 3 ? similarity(query.handle.consonants, entry.handle.consonants) : 0;
     const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
+    // A display name many removed accounts go by says less about any one of them.
+    const nameHolders = entry.name && entry.name.core.length >= 3 ? Math.max(1, this.exact.c.count(entry.name.core)) : 1;
     const owners = Math.max(1, this.coreOwners.count(entry.handle.core));
     const rarity = Math.min(1, entry.handle.core.length / 8) / (1 + Math.log2(owners));
     const avatarDistance = this.avatars.distance(slot, query.avatars);
     const pdq = Math.max(0, 1 - avatarDistance / 64);
     const bio = minhashSimilarity(query.bio, this.bioOf(slot));
-    const shared = query.links.filter((l) => entry.links.includes(l));
+    const sharedExact = query.exactLinks.filter((l) => entry.exactLinks.includes(l));
+    // A folded key that an exact link already explains is not a second, fuzzy match.
+    const exactKeys = sharedExact.length ? new Set(sharedExact.map(fuzzyLinkKey)) : null;
+    const sharedFuzzy = query.links.filter((l) => entry.links.includes(l) && !exactKeys?.has(l));
     const sameOrganisation = query.organisationIds.some((o) => account.organisationIds?.includes(o)) ? 1 : 0;
     const ageDays = Math.max(0, (query.at - account.removedAt.getTime()) / DAY);
-    if (explain) this.explain(signals, query, entry, { visual, coreExact, consonants, name, avatarDistance, bio, shared, sameOrganisation });
+    if (explain) this.explain(signals, query, entry, { visual, coreExact, coreNear, consonants, name, avatarDistance, bio, sharedExact, sharedFuzzy, sameOrganisation });
     return {
       features: {
         handle_visual_sim: visual,
         handle_core_sim: core,
         handle_core_exact: coreExact,
+        handle_core_near: coreNear,
         handle_consonant_sim: consonants,
         name_sim: name,
         name_rarity: rarity * Math.max(core, visual),
+        display_name_rarity: name / (1 + Math.log2(nameHolders)),
         avatar_pdq: pdq,
         bio_sim: bio,
-        shared_links: Math.min(1, shared.length / 2),
+        shared_links: Math.min(1, sharedExact.length / 2),
+        shared_links_fuzzy: Math.min(1, sharedFuzzy.length / 2),
         same_organisation: sameOrganisation,
         recency: Math.exp(-ageDays / 60),
         same_platform: query.raw.platform === account.platform ? 1 : 0,
@@ -323,17 +382,30 @@ export class MirrorIndex {
     signals: Signal[],
     query: PreparedSubject,
     entry: Entry,
-    values: { visual: number; coreExact: number; consonants: number; name: number; avatarDistance: number; bio: number; shared: string[]; sameOrganisation: number },
+    values: {
+      visual: number; coreExact: number; coreNear: number; consonants: number; name: number; avatarDistance: number; bio: number; sharedExact: string[]; sharedFuzzy: string[]; sameOrganisation: number;
+    },
   ): void {
     const account = entry.account;
     const where = `@${account.handle} (${account.platform}, removed ${account.removedAt.toISOString().slice(0, 10)})`;
-    if (values.coreExact) signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} has the same core "${entry.handle.core}" as ${where}` });
-    else if (values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
-    if (!values.coreExact && values.consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: values.consonants, text: `handle sounds like ${where} (consonants ${query.handle.consonants} ~ ${entry.handle.consonants})` });
+    if (values.coreExact) {
+      const core = readableCore(account.handle) || entry.handle.core;
+      signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} comes to "${core}", as ${where} does, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
+    } else if (values.coreNear) {
+      const core = readableCore(account.handle) || entry.handle.core;
+      signals.push({ feature: 'handle_core_near', value: 1, text: `handle @${query.raw.handle} is one letter away from "${core}", the core of ${where}, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
+    }
+    if (!values.coreExact && values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
+    if (!values.coreExact && values.consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: values.consonants, text: `handle @${query.raw.handle} sounds like ${where} (their consonants: ${query.handle.consonants} and ${entry.handle.consonants})` });
     if (values.avatarDistance <= PDQ_MATCH_DISTANCE) signals.push({ feature: 'avatar_pdq', value: values.avatarDistance, text: `avatar PDQ distance ${values.avatarDistance} to ${where}` });
     if (values.name >= 0.8) signals.push({ feature: 'name_sim', value: values.name, text: `display name "${query.raw.displayName}" matches "${account.displayName}" of ${where}` });
     if (values.bio >= 0.3) signals.push({ feature: 'bio_sim', value: values.bio, text: `bio ${(values.bio * 100).toFixed(0)}% similar to ${where}` });
-    if (values.shared.length) signals.push({ feature: 'shared_links', value: values.shared.length, text: `shares ${values.shared.join(', ')} with ${where}` });
+    if (values.sharedExact.length) signals.push({ feature: 'shared_links', value: values.sharedExact.length, text: `shares ${values.sharedExact.join(', ')} with ${where}` });
+    if (values.sharedFuzzy.length) {
+      const shown = (exact: string[], key: string) => exact.find((l) => fuzzyLinkKey(l) === key) ?? key;
+      const pairs = values.sharedFuzzy.map((key) => `${shown(query.exactLinks, key)} ~ ${shown(entry.exactLinks, key)}`);
+      signals.push({ feature: 'shared_links_fuzzy', value: values.sharedFuzzy.length, text: `links look alike (fuzzy match, not the same link): ${pairs.join(', ')} of ${where}` });
+    }
     if (values.sameOrganisation) signals.push({ feature: 'same_organisation', value: 1, text: `linked to the same organisation as ${where}` });
   }
 
@@ -363,8 +435,14 @@ export interface SignalEntry {
   avatarPdq: string | null;
   /** The bio's MinHash: 64 unsigned 32-bit words, little-endian, base64. */
   bioMinhash: string | null;
-  /** Canonical link keys, e.g. `tg:umar_backup`. */
+  /** Folded link keys, e.g. `tg:umar_backup`, for fuzzy link matches. */
   links: string[];
+  /**
+   * The links in their exact form, e.g. `t.me/umar_backup`, `youtube.com/watch?v=AbC`, `@umar_media`,
+   * `+923001234567`: for exact link matches, and shown to reviewers. Absent from entries published
+   * before it was added; those match links only fuzzily.
+   */
+  exactLinks?: string[];
 }
 
 /** The feed entry of a removed account: the same keys `add` computes, ready to publish. */
@@ -382,6 +460,7 @@ export function signalEntryOf(id: string, account: RemovedAccount, organisations
     avatarPdq: entry.avatar,
     bioMinhash: entry.bio ? minhashToBase64(entry.bio) : null,
     links: entry.links,
+    exactLinks: entry.exactLinks,
   };
 }
 
@@ -404,6 +483,7 @@ export interface PreparedSubject {
   name: NameKeys | null;
   bio: Uint32Array | null;
   links: string[];
+  exactLinks: string[];
   avatars: string[];
   organisationIds: string[];
   /** When the screening happens, in epoch milliseconds. */
@@ -417,7 +497,7 @@ function prepare(account: RemovedAccount): PreparedEntry {
     handle: nameKeys(account.handle),
     name: account.displayName ? nameKeys(account.displayName) : null,
     bio: account.bio ? minhash(account.bio) : null,
-    links: extractLinks([account.bio, ...(account.links ?? [])]),
+    ...linksOf(account.bio, account.links),
     avatar: usable ? account.avatarPdq!.toLowerCase() : null,
   };
 }
@@ -429,11 +509,35 @@ export function prepareSubject(subject: ScreeningSubject, at = Date.now()): Prep
     handle: nameKeys(subject.handle),
     name: subject.displayName ? nameKeys(subject.displayName) : null,
     bio: subject.bio ? minhash(subject.bio) : null,
-    links: extractLinks([subject.bio, ...(subject.links ?? [])]),
+    ...linksOf(subject.bio, subject.links),
     avatars: usable ? (subject.avatarPdq ?? []).filter(isPdqHex).map((h) => h.toLowerCase()) : [],
     organisationIds: subject.organisationIds ?? [],
     at,
   };
+}
+
+function linksOf(bio: string | null | undefined, links: string[] | undefined): { links: string[]; exactLinks: string[] } {
+  const { exact, fuzzy } = linkTokens([bio, ...(links ?? [])]);
+  return { links: fuzzy.length ? fuzzy : NO_LINKS, exactLinks: exact.length ? exact : NO_LINKS };
+}
+
+interface WrittenForms {
+  plain: string;
+  skeleton: string;
+}
+/** The subject's handle and name as written and as TR39 skeletons, computed once per screening. */
+type QueryForms = { handle: WrittenForms | null; name: WrittenForms | null };
+
+function writtenForms(text: string | null | undefined): WrittenForms | null {
+  if (!text) return null;
+  const plain = basicForm(text);
+  return { plain, skeleton: confusableSkeleton(plain) };
+}
+
+/** Lexicographic: the first element that differs decides. */
+function compareCloseness(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
 }
 
 /** The exact keys of a handle and a name: v (compact visual form), c (core), k (consonants). */

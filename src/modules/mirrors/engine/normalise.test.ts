@@ -1,5 +1,5 @@
-import { consonantKey, coreKey, nameKeys, phoneticKey, visualKey } from './normalise';
-import { extractLinks, minhash, minhashSimilarity } from './text';
+import { consonantKey, coreKey, nameKeys, phoneticKey, readableCore, visualKey } from './normalise';
+import { exactLinks, extractLinks, fuzzyLinkKey, minhash, minhashSimilarity } from './text';
 
 describe('name normalisation, one evasion family at a time', () => {
   const original = nameKeys('ttp_media');
@@ -22,6 +22,14 @@ describe('name normalisation, one evasion family at a time', () => {
     ['mirror affixes', 'ttp_media_backup'],
     ['glued affixes', 'ttpmediaofficial'],
     ['prefix', 'real_ttp_media'],
+    ['decorations: an emoji between words', 'ttp🔥media'],
+    ['decorations: flags around the name', '🇵🇰ttp_media🇦🇫'],
+    ['decorations: a variation selector', 'ttp_media⭐️'],
+    ['decorations: a ZWJ emoji sequence inside', 'ttp👨‍👩‍👧_media'],
+    ['decorations: a skin-tone modifier', 'ttp👉🏽media'],
+    ['decorations: negative squared letters', '🆃🆃🅿_media'],
+    ['decorations: negative circled letters', '🅣🅣🅟_media'],
+    ['decorations: fullwidth letters with zero-width joiners inside', 'ｔ\u200Dｔｐ\u200C_ｍｅｄ\u2060ｉａ'],
   ])('%s reduce to the same core', (_family, evasion) => {
     expect(nameKeys(evasion).core).toBe(original.core);
   });
@@ -30,6 +38,36 @@ describe('name normalisation, one evasion family at a time', () => {
     expect(nameKeys('تحریک طالبان پاکستان').consonants).toBe(nameKeys('Tehreek-i-Taliban Pakistan').consonants);
     expect(nameKeys('ولایت خراسان').consonants).toBe(nameKeys('Wilayat Khorasan').consonants);
     expect(consonantKey(phoneticKey('Талибан'))).toBe(consonantKey(phoneticKey('Taliban')));
+  });
+
+  it('drops a keycap mark and keeps its digit', () => {
+    expect(visualKey('ttp_media_2️⃣')).toBe(visualKey('ttp_media_2'));
+  });
+
+  // Each pair: the Urdu or Pashto letter, then the Arabic letter of its sound.
+  it.each([
+    ['Urdu (retroflex t, d, r; noon ghunna; bari ye)', 'ٹت ڈد ڑر ںن ےي'],
+    ['Pashto (ringed t, d, r; x̌in; zhe with ring; dze; tse; gaf)', 'ټت ډد ړر ښش ږژ ځز څس ګگ'],
+  ])('%s letters read as the Arabic letter of their sound', (_language, pairs) => {
+    for (const [local, arabic] of pairs.split(' ')) {
+      expect(phoneticKey(`ب${local}ن`)).toBe(phoneticKey(`ب${arabic}ن`));
+      expect(visualKey(`ب${local}ن`)).toBe(visualKey(`ب${arabic}ن`));
+    }
+  });
+
+  it('matches a name moved between Latin, Urdu and Pashto spellings', () => {
+    expect(nameKeys('ڈاکٹر').consonants).toBe(nameKeys('Daktar').consonants);
+    expect(nameKeys('ډاکټر').consonants).toBe(nameKeys('Daktar').consonants);
+    expect(nameKeys('ٹیپو سلطان').consonants).toBe(nameKeys('Tipu Sultan').consonants);
+    expect(nameKeys('ګل ځان').consonants).toBe(nameKeys('Gul Zan').consonants);
+    expect(nameKeys('پښتون').consonants).toBe(nameKeys('Pashtun').consonants);
+  });
+
+  it('shows a core a reviewer can find in the handle', () => {
+    expect(readableCore('ttp_media_official')).toBe('ttp');
+    expect(readableCore('tehreek_lashkar_real')).toBe('tehreeklashkar');
+    expect(nameKeys('tehreek_lashkar_real').core).toBe('tehreekiashkar');
+    expect(readableCore('kһorasаn_vg')).toBe('khorasanvg');
   });
 
   it('keeps different names apart', () => {
@@ -61,5 +99,29 @@ describe('bio text', () => {
       'wa-channel:0029vaxyz',
       'wa:abcd',
     ]);
+  });
+
+  it('normalises a URL only where the address is the same: host, aliases, tracking, trailing slash', () => {
+    expect(
+      exactLinks([
+        'https://www.Telegram.me/FidayeenPress514/?utm_source=x&fbclid=1 telegram.dog/s/fidayeenpress514',
+        'https://m.youtube.com/watch?v=AbC&si=q youtu.be/AbC?si=1 https://twitter.com/Umar_X?s=20&ref=tw mobile.x.com/umar_x/',
+        'Call 0092 300 1234567, @Umar_Media. example.org/Page?id=7&gclid=9&igshid=2',
+      ]),
+    ).toEqual(['+923001234567', '@umar_media', 'example.org/Page?id=7', 't.me/fidayeenpress514', 'x.com/umar_x', 'youtube.com/watch?v=AbC']);
+  });
+
+  it('ends a link at a decoration glued to it', () => {
+    expect(exactLinks(['Join t.me/Umar_Media🔥🔥 or t.me/umar_backup🇵🇰'])).toEqual(['t.me/umar_backup', 't.me/umar_media']);
+  });
+
+  it('keeps path case where a site distinguishes it', () => {
+    expect(exactLinks(['youtu.be/AbC youtu.be/abc'])).toEqual(['youtube.com/watch?v=AbC', 'youtube.com/watch?v=abc']);
+  });
+
+  it('folds a look-alike channel to the same fuzzy key, but not the same exact link', () => {
+    const [original, lookAlike] = [exactLinks(['t.me/fidayeenpress514']), exactLinks(['t.me/fidayeenpresss1a'])];
+    expect(original).not.toEqual(lookAlike);
+    expect(fuzzyLinkKey(original[0])).toBe(fuzzyLinkKey(lookAlike[0]));
   });
 });

@@ -5,8 +5,11 @@ import confusables from 'unhomoglyph/data.json';
  * Name normalisation for mirror detection. Each step undoes one evasion family:
  *   NFKC                       fullwidth and compatibility forms (ｔｔｐ, ①)
  *   strip format controls      zero-width joiners and bidi overrides hidden in a handle
+ *   strip decorations          emoji, flags, variation selectors and keycaps around or inside a name
  *   TR39 confusable skeleton   homoglyphs across scripts (Cyrillic ттр, rn for m), from the
  *                              Unicode confusables data that the unhomoglyph package ships
+ *   Arabic-script unification  Urdu and Pashto letters (ٹ ڈ ڑ ں ے, ټ ډ ړ ښ ږ ځ څ ګ) to the Arabic
+ *                              letter a Latin reader hears, so both spellings transliterate alike
  *   transliteration            Arabic-script (Urdu, Pashto, Arabic) and Cyrillic names to Latin
  *   leetspeak folding          digits and symbols standing for letters (TTP_MED1A)
  * and derives the keys the index looks names up by.
@@ -14,12 +17,32 @@ import confusables from 'unhomoglyph/data.json';
 
 const FORMAT_CONTROLS = /[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu;
 const SEPARATORS = /[^a-z0-9]+/g;
+/**
+ * Decorations that carry no letter: a pictograph or a flag stands between words (a space keeps
+ * bio words apart); variation selectors, keycap marks and skin tones attach to the previous
+ * character and vanish.
+ */
+const PICTOGRAPHS = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}]/gu;
+const EMOJI_MARKS = /[\uFE00-\uFE0F\u20E3\u{1F3FB}-\u{1F3FF}\u{E0100}-\u{E01EF}]/gu;
+/** Negative circled and squared letters (🅐, 🅰) are pictographs that still read as letters; NFKC leaves them. */
+const LETTER_PICTOGRAPHS = /[\u{1F150}-\u{1F169}\u{1F170}-\u{1F189}]/gu;
 
 /** The Latin small capitals (ᴛ is the TR39 prototype of Cyrillic т); a case variant, folded to a–z. */
 const SMALL_CAPITALS = 'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ';
 
-/** Arabic-script letter variants that Urdu and Persian use, unified before transliteration. */
-const ARABIC_VARIANTS: Record<string, string> = { 'ک': 'ك', 'ی': 'ي', 'ى': 'ي', 'ہ': 'ه', 'ھ': 'ه', 'ۃ': 'ة' };
+/**
+ * Arabic-script letters of Urdu, Persian and Pashto, unified before transliteration with the Arabic
+ * letter closest in sound: the transliterator knows few of them, and a name moved from Latin to
+ * Urdu or Pashto must come back to the same Latin letters.
+ */
+const ARABIC_VARIANTS: Record<string, string> = {
+  'ک': 'ك', 'ی': 'ي', 'ى': 'ي', 'ہ': 'ه', 'ھ': 'ه', 'ۃ': 'ة', 'ۀ': 'ه',
+  // Urdu retroflexes and final forms.
+  'ٹ': 'ت', 'ڈ': 'د', 'ڑ': 'ر', 'ں': 'ن', 'ے': 'ي', 'ۓ': 'ي',
+  // Pashto.
+  'ټ': 'ت', 'ډ': 'د', 'ړ': 'ر', 'ښ': 'ش', 'ږ': 'ژ', 'ځ': 'ز', 'څ': 'س', 'ګ': 'گ', 'ڼ': 'ن', 'ۍ': 'ي', 'ې': 'ي', 'ئ': 'ي',
+  'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ؤ': 'و',
+};
 
 /** Characters that stand for letters in leetspeak, folded to one representative each. */
 const LEET: Record<string, string> = {
@@ -33,13 +56,25 @@ export const MIRROR_AFFIXES = [
 ];
 /** The affixes as they appear in a visual key (real → reai), since cores are cut from visual keys. */
 const VISUAL_AFFIXES = MIRROR_AFFIXES.map((affix) => foldLeet(affix));
-const AFFIX_SET = new Set(VISUAL_AFFIXES);
+/** Both spellings, so that a core can be cut from a readable form too (see `readableCore`). */
+const AFFIX_SET = new Set([...VISUAL_AFFIXES, ...MIRROR_AFFIXES]);
+const AFFIXES = [...AFFIX_SET];
 
 const confusableMap = confusables as Record<string, string>;
 
-/** NFKC, no format controls, lower case. */
+/** NFKC, no format controls, no decorations; case kept, for values shown to a reviewer. */
+export function plainForm(text: string): string {
+  return text
+    .replace(LETTER_PICTOGRAPHS, (ch) => String.fromCharCode(97 + ((ch.codePointAt(0)! - 0x1f150) % 32)))
+    .normalize('NFKC')
+    .replace(FORMAT_CONTROLS, '')
+    .replace(EMOJI_MARKS, '')
+    .replace(PICTOGRAPHS, ' ');
+}
+
+/** The plain form in lower case. */
 export function basicForm(text: string): string {
-  return text.normalize('NFKC').replace(FORMAT_CONTROLS, '').toLowerCase();
+  return plainForm(text).toLowerCase();
 }
 
 /** The TR39 skeleton: every character replaced by its confusable prototype (NFD before and after). */
@@ -49,11 +84,18 @@ export function confusableSkeleton(text: string): string {
   return out.normalize('NFD');
 }
 
+/** Before the confusable skeleton too, which would map ٹ and ت to different prototypes. */
+function unifyArabic(text: string): string {
+  let unified = '';
+  for (const ch of text) unified += ARABIC_VARIANTS[ch] ?? ch;
+  return unified;
+}
+
 function toLatin(text: string): string {
   let unified = '';
   for (const ch of text) {
     const small = SMALL_CAPITALS.indexOf(ch);
-    unified += small >= 0 ? String.fromCharCode(97 + small) : (ARABIC_VARIANTS[ch] ?? ch);
+    unified += small >= 0 ? String.fromCharCode(97 + small) : ch;
   }
   return transliterate(unified).toLowerCase();
 }
@@ -66,12 +108,12 @@ function foldLeet(text: string): string {
 
 /** Visual key: what a reader sees, whatever script or trick produced it. */
 export function visualKey(text: string): string {
-  return foldLeet(toLatin(confusableSkeleton(basicForm(text)).toLowerCase()).replace(/rn/g, 'm').replace(/vv/g, 'w'));
+  return foldLeet(toLatin(confusableSkeleton(unifyArabic(basicForm(text))).toLowerCase()).replace(/rn/g, 'm').replace(/vv/g, 'w'));
 }
 
 /** Phonetic key: what the name sounds like in Latin letters (transliteration, no homoglyph folding). */
 export function phoneticKey(text: string): string {
-  return toLatin(basicForm(text).normalize('NFD').replace(/\p{M}/gu, ''));
+  return toLatin(unifyArabic(basicForm(text)).normalize('NFD').replace(/\p{M}/gu, ''));
 }
 
 /** The name without separators, trailing digits and mirror affixes: ttp_media_official2 → ttp. */
@@ -83,7 +125,7 @@ export function coreKey(visual: string): string {
   // Affixes glued on without a separator: ttpmediaofficial → ttp.
   for (let changed = true; changed; ) {
     changed = false;
-    for (const affix of VISUAL_AFFIXES) {
+    for (const affix of AFFIXES) {
       if (affix.length < 3 || joined.length - affix.length < 3) continue;
       if (joined.endsWith(affix)) {
         joined = joined.slice(0, -affix.length).replace(/\d+$/, '');
@@ -95,6 +137,17 @@ export function coreKey(visual: string): string {
     }
   }
   return joined;
+}
+
+/**
+ * The core as a reviewer can check it against the handle: look-alike letters outside ASCII read
+ * as Latin, ASCII left as written (the core the index matches on folds digits and symbols too,
+ * real → reai, and the TR39 skeleton writes m as rn).
+ */
+export function readableCore(text: string): string {
+  let readable = '';
+  for (const ch of basicForm(text)) readable += ch < '\u0080' ? ch : confusableSkeleton(ch).toLowerCase();
+  return coreKey(toLatin(readable));
 }
 
 /** Consonants of the phonetic key with doubles collapsed: taliban and طالبان both give tlbn. */

@@ -2,12 +2,16 @@ import { RemovedAccount, ScreeningSubject } from './mirror-index';
 
 /**
  * A seeded, labelled set for training and evaluating the mirror scorer: removed accounts with
- * realistic multi-script names, mirrors made with one evasion family each, and hard negatives
+ * realistic multi-script names, mirrors made with one evasion family each (or two at once, the
+ * stacked_ families), and hard negatives
  * (news outlets and researchers naming the organisation, people with common names, fan and parody
  * accounts) plus ordinary accounts.
  */
 
-export const EVASION_FAMILIES = ['homoglyph', 'leetspeak', 'affix', 'script_swap', 'avatar', 'bio', 'links'] as const;
+export const EVASION_FAMILIES = [
+  'homoglyph', 'leetspeak', 'affix', 'script_swap', 'avatar', 'bio', 'links',
+  'stacked_homoglyph_affix', 'stacked_leet_typo', 'stacked_separator_case', 'cross_script', 'decoration',
+] as const;
 export const NEGATIVE_FAMILIES = ['news_researcher', 'common_name', 'fan_parody', 'unrelated'] as const;
 export type Family = (typeof EVASION_FAMILIES)[number] | (typeof NEGATIVE_FAMILIES)[number];
 
@@ -62,6 +66,17 @@ const TO_ARABIC: [RegExp, string][] = [
   [/d/g, 'د'], [/r/g, 'ر'], [/z/g, 'ز'], [/s/g, 'س'], [/f/g, 'ف'], [/q/g, 'ق'], [/k/g, 'ک'], [/g/g, 'گ'], [/l/g, 'ل'], [/m/g, 'م'],
   [/n/g, 'ن'], [/w/g, 'و'], [/v/g, 'و'], [/y/g, 'ی'], [/^a/g, 'ا'], [/[aeiou]/g, ''], [/c/g, 'ک'], [/x/g, 'کس'],
 ];
+/**
+ * How Urdu and Pashto writers spell the same sounds with their own letters (retroflex t, d, r;
+ * noon ghunna and bari ye at the end of a word; Pashto's ringed letters, x̌in, dze and its own gaf).
+ * Applied before TO_ARABIC, so the rest of the word is spelt as in Arabic.
+ */
+const TO_URDU: [RegExp, string][] = [[/t/g, 'ٹ'], [/d/g, 'ڈ'], [/r/g, 'ڑ'], [/n$/g, 'ں'], [/e$/g, 'ے']];
+const TO_PASHTO: [RegExp, string][] = [[/sh/g, 'ښ'], [/t/g, 'ټ'], [/d/g, 'ډ'], [/r/g, 'ړ'], [/z/g, 'ځ'], [/g/g, 'ګ'], [/n/g, 'ڼ']];
+/** The spellings a Latin reader gives one vowel, for a name transliterated back. */
+const RESPELLINGS: [RegExp, string][] = [[/ee/, 'i'], [/u/, 'o'], [/i/, 'ee'], [/o/, 'u'], [/a/, 'e'], [/e/, 'a']];
+const DECORATIONS = ['🔥', '⚔️', '🇵🇰', '🇦🇫', '✅', '🏴', '⭐', '1️⃣', '💚', '👉🏽', '🕌'];
+const ZERO_WIDTH = ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF'];
 const COMMON_FIRST = ['muhammad', 'ahmed', 'ali', 'hassan', 'hussain', 'fatima', 'ayesha', 'bilal', 'usman', 'imran', 'zainab', 'khalid', 'omar'];
 const COMMON_LAST = ['khan', 'ahmed', 'malik', 'shah', 'qureshi', 'baig', 'butt', 'chaudhry', 'raza', 'siddiqui', 'hashmi', 'baloch'];
 const CITIES = ['peshawar', 'quetta', 'swat', 'bajaur', 'waziristan', 'kabul', 'nangarhar', 'kunar', 'turbat', 'gwadar', 'khuzdar', 'panjgur', 'mastung', 'kech'];
@@ -69,11 +84,15 @@ const NEWS = ['watch', 'monitor', 'research', 'tracker', 'desk', 'observer', 'an
 const PLATFORMS = ['X', 'FACEBOOK', 'INSTAGRAM', 'TELEGRAM', 'YOUTUBE', 'TIKTOK'];
 
 const title = (words: string[]) => words.map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
-const arabicScript = (latin: string) =>
+/** A Latin name in Arabic letters; `local` (Urdu or Pashto spellings) applies to about half the letters it could. */
+const arabicScript = (latin: string, local?: { table: [RegExp, string][]; r: Rng }) =>
   latin
     .toLowerCase()
     .split(/\s+/)
-    .map((word) => TO_ARABIC.reduce((w, [from, to]) => w.replace(from, to), word))
+    .map((word) => {
+      const localised = local ? local.table.reduce((w, [from, to]) => w.replace(from, (m) => (local.r.chance(0.5) ? to : m)), word) : word;
+      return TO_ARABIC.reduce((w, [from, to]) => w.replace(from, to), localised);
+    })
     .join(' ');
 const randomHex = (r: Rng) => Array.from({ length: 64 }, () => '0123456789abcdef'[r.int(16)]).join('');
 const flipBits = (hex: string, bits: number, r: Rng) => {
@@ -106,7 +125,7 @@ function bannedAccount(r: Rng, index: number): RemovedAccount {
     id: `banned-${index}`,
     platform: r.pick(PLATFORMS),
     handle,
-    displayName: r.chance(0.4) ? arabicScript(display) : display,
+    displayName: r.chance(0.4) ? arabicScript(display, r.chance(0.5) ? undefined : { table: r.pick([TO_URDU, TO_PASHTO]), r }) : display,
     bio: r.chance(0.75)
       ? `${sentence()}. ${r.chance(0.6) ? `Join t.me/${channel}` : ''} ${r.chance(0.3) ? `WhatsApp ${phone}` : ''} ${sentence()}`.replace(/\s+/g, ' ').trim()
       : null,
@@ -116,6 +135,42 @@ function bannedAccount(r: Rng, index: number): RemovedAccount {
     organisationIds: [org.id],
     removedAt: new Date(Date.now() - r.int(180) * 86_400_000),
   };
+}
+
+/** One slip of the keyboard: a letter dropped, doubled, swapped with the next, or replaced by its neighbour. */
+function typo(r: Rng, text: string): string {
+  const letters = [...text].map((c, i) => (/[a-z]/.test(c) ? i : -1)).filter((i) => i >= 0);
+  if (!letters.length) return text;
+  const at = r.pick(letters);
+  const chars = [...text];
+  switch (r.int(4)) {
+    case 0:
+      chars.splice(at, 1);
+      break;
+    case 1:
+      chars.splice(at, 0, chars[at]);
+      break;
+    case 2:
+      if (at + 1 < chars.length) [chars[at], chars[at + 1]] = [chars[at + 1], chars[at]];
+      break;
+    default:
+      chars[at] = String.fromCharCode(97 + ((chars[at].charCodeAt(0) - 97 + 1) % 26));
+  }
+  return chars.join('');
+}
+
+/** Emoji and flags around and between the words of a name. */
+function decorated(r: Rng, name: string): string {
+  const words = name.split(' ').map((w) => (r.chance(0.3) ? `${w}${r.pick(DECORATIONS)}` : w));
+  return `${r.chance(0.7) ? r.pick(DECORATIONS) : ''}${words.join(' ')}${r.chance(0.7) ? ` ${r.pick(DECORATIONS)}` : ''}`;
+}
+
+/** Zero-width characters inside the handle and some letters in their fullwidth forms. */
+function hiddenMarks(r: Rng, handle: string): string {
+  return [...handle]
+    .map((c) => (r.chance(0.25) && /[a-z0-9]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c))
+    .map((c, i) => (i > 0 && r.chance(0.2) ? `${r.pick(ZERO_WIDTH)}${c}` : c))
+    .join('');
 }
 
 function evade(r: Rng, family: (typeof EVASION_FAMILIES)[number], original: RemovedAccount): ScreeningSubject {
@@ -153,8 +208,36 @@ function evade(r: Rng, family: (typeof EVASION_FAMILIES)[number], original: Remo
     }
     case 'links': {
       const link = original.links?.[0] ?? /t\.me\/\S+|\+\d+/.exec(original.bio ?? '')?.[0] ?? 't.me/none';
-      return { ...base, bio: `${title([r.pick(WORDS), r.pick(WORDS)])} updates. Follow ${link}` };
+      const channel = /t\.me\/(\S+)/.exec(link)?.[1];
+      // The same channel under another address (exact once normalised), or a look-alike one (fuzzy).
+      const variant = !channel ? link : r.pick([link, `https://telegram.me/${channel}/?utm_source=${r.pick(WORDS)}`, `t.me/${swap(channel, LEET, 1)}`]);
+      return { ...base, bio: `${title([r.pick(WORDS), r.pick(WORDS)])} updates. Follow ${variant}` };
     }
+    case 'stacked_homoglyph_affix':
+      return { ...base, handle: `${swap(original.handle, HOMOGLYPHS, 1 + r.int(2))}${r.pick(AFFIXES)}` };
+    case 'stacked_leet_typo':
+      return { ...base, handle: swap(typo(r, original.handle), LEET, 1 + r.int(2)) };
+    case 'stacked_separator_case': {
+      const joined = original.handle.split(/[_.]+/).join(r.pick(['_', '.', '', '__', '-']));
+      const cased = r.pick([
+        joined.toUpperCase(),
+        joined.replace(/(^|[_.-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase()),
+        [...joined].map((c) => (r.chance(0.5) ? c.toUpperCase() : c)).join(''),
+      ]);
+      return { ...base, handle: cased };
+    }
+    case 'cross_script': {
+      // The display name moved between scripts with Urdu or Pashto letters, and the handle as a
+      // reader transliterates the name back: the same consonants, other vowels.
+      const latin = latinNames.get(original.id) ?? original.handle.replace(/[_.\d]+/g, ' ');
+      const respellings = RESPELLINGS.filter(([from]) => from.test(original.handle));
+      const [from, to] = respellings.length ? r.pick(respellings) : [/$/, ''];
+      const handle = original.handle.replace(from, to);
+      const displayName = /[a-z]/i.test(original.displayName ?? '') ? arabicScript(latin, { table: r.pick([TO_URDU, TO_PASHTO]), r }) : latin;
+      return { ...base, handle, displayName };
+    }
+    case 'decoration':
+      return { ...base, handle: hiddenMarks(r, original.handle), displayName: original.displayName ? decorated(r, original.displayName) : null };
   }
 }
 

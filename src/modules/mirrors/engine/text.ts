@@ -1,4 +1,4 @@
-import { basicForm, visualKey } from './normalise';
+import { plainForm, visualKey } from './normalise';
 
 /**
  * Bio text: MinHash signatures over character shingles (for similar wording), and the exact
@@ -79,41 +79,94 @@ export function lshBands(signature: Uint32Array): number[] {
   return bands;
 }
 
-const URL_PATTERN = /\b(?:https?:\/\/)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(\/[^\s<>"')\]]*)?/gi;
+const URL_PATTERN = /\b(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,})(\/[^\s<>"')\]]*)?/gi;
 const HANDLE_PATTERN = /(?:^|[^\w@])@([\p{L}\p{N}_.]{3,64})/gu;
 const PHONE_PATTERN = /(?:\+|00)?\d[\d\s().-]{7,17}\d/g;
 
+/** Hosts that serve the same pages under another name. */
+const HOST_ALIASES: Record<string, string> = { 'telegram.me': 't.me', 'telegram.dog': 't.me', 'twitter.com': 'x.com' };
+/** Hosts whose paths are account names, which they match without regard to case. */
+const CASELESS_PATHS = new Set(['t.me', 'x.com', 'instagram.com', 'facebook.com', 'tiktok.com']);
+/** Query parameters that track the click rather than name the page. */
+const TRACKING = /^(?:utm_.*|fbclid|gclid|igshid|si|s|ref)$/i;
+
 /**
- * The link-like tokens of a bio or link list: t.me/<channel>, whatsapp channel and chat links,
- * other URLs (host and path), @handles and phone numbers, each in one canonical form.
+ * A URL in the form two accounts share it exactly: lower-case host without www., m. or mobile.,
+ * one name per site (telegram.me is t.me, twitter.com is x.com, youtu.be/<id> is
+ * youtube.com/watch?v=<id>), no tracking parameters, fragment or trailing slash. The path keeps its
+ * case where the site distinguishes it (video and invite ids).
  */
-export function extractLinks(texts: (string | null | undefined)[]): string[] {
+function exactUrl(rawHost: string, rawPath: string): string {
+  let host = rawHost.toLowerCase().replace(/^(?:www|m|mobile)\.(?=.+\..+)/, '');
+  host = HOST_ALIASES[host] ?? host;
+  const [pathAndQuery] = rawPath.split('#');
+  const [pathPart, query = ''] = pathAndQuery.split('?');
+  let path = pathPart.replace(/[/.,;:!]+$/, '');
+  let params = query
+    .split('&')
+    .filter((p) => p && !TRACKING.test(p.split('=')[0]))
+    .join('&')
+    .replace(/[.,;:!]+$/, '');
+  if (host === 'youtu.be' && path.length > 1) {
+    params = [`v=${path.slice(1)}`, params].filter(Boolean).join('&');
+    host = 'youtube.com';
+    path = '/watch';
+  }
+  if (host === 't.me' && path.startsWith('/s/')) path = path.slice(2);
+  if (CASELESS_PATHS.has(host)) path = path.toLowerCase();
+  return `${host}${path}${params ? `?${params}` : ''}`;
+}
+
+/**
+ * The link-like tokens of a bio or link list as they are written, each in its exact form: URLs
+ * (see `exactUrl`), @handles in lower case, phone numbers as + and digits. Two accounts that carry
+ * the same token point readers to the same place; these are also the values a reviewer is shown.
+ */
+export function exactLinks(texts: (string | null | undefined)[]): string[] {
   const tokens = new Set<string>();
   for (const raw of texts) {
     if (!raw) continue;
-    const text = basicForm(raw);
-    for (const match of text.matchAll(URL_PATTERN)) {
-      const host = match[1].replace(/^www\./, '');
-      const path = (match[2] ?? '').replace(/[/?#.,;:!]+$/, '');
-      if (host === 't.me' || host === 'telegram.me' || host === 'telegram.dog') {
-        const [first, second] = path.split('/').filter(Boolean);
-        if (first === 'joinchat' && second) tokens.add(`tg-invite:${second}`);
-        else if (first?.startsWith('+')) tokens.add(`tg-invite:${first.slice(1)}`);
-        else if (first === 's' && second) tokens.add(`tg:${visualKey(second)}`);
-        else if (first) tokens.add(`tg:${visualKey(first)}`);
-      } else if (host === 'whatsapp.com' && path.startsWith('/channel/')) {
-        tokens.add(`wa-channel:${path.split('/')[2]}`);
-      } else if (host === 'chat.whatsapp.com' || host === 'wa.me') {
-        tokens.add(`wa:${path.slice(1)}`);
-      } else {
-        tokens.add(`url:${host}${path}`);
-      }
-    }
-    for (const match of text.matchAll(HANDLE_PATTERN)) tokens.add(`handle:${visualKey(match[1])}`);
+    const text = plainForm(raw);
+    for (const match of text.matchAll(URL_PATTERN)) tokens.add(exactUrl(match[1], match[2] ?? ''));
+    for (const match of text.matchAll(HANDLE_PATTERN)) tokens.add(`@${match[1].toLowerCase().replace(/[.]+$/, '')}`);
     for (const match of text.matchAll(PHONE_PATTERN)) {
       const digits = match[0].replace(/\D/g, '').replace(/^00/, '');
-      if (digits.length >= 9 && digits.length <= 15) tokens.add(`phone:${digits}`);
+      if (digits.length >= 9 && digits.length <= 15) tokens.add(`+${digits}`);
     }
   }
   return [...tokens].sort();
+}
+
+/**
+ * The folded key of an exact link: Telegram channels and @handles by their visual key, so that a
+ * look-alike channel (t.me/umar_rnedia for t.me/umar_media) still meets the original. Two links
+ * with one key are alike, not necessarily the same.
+ */
+export function fuzzyLinkKey(exact: string): string {
+  if (exact.startsWith('@')) return `handle:${visualKey(exact.slice(1))}`;
+  if (exact.startsWith('+')) return `phone:${exact.slice(1)}`;
+  const lower = exact.toLowerCase();
+  const slash = lower.indexOf('/');
+  const host = slash < 0 ? lower : lower.slice(0, slash);
+  const path = slash < 0 ? '' : lower.slice(slash);
+  if (host === 't.me') {
+    const [first, second] = path.split('?')[0].split('/').filter(Boolean);
+    if (first === 'joinchat' && second) return `tg-invite:${second}`;
+    if (first?.startsWith('+')) return `tg-invite:${first.slice(1)}`;
+    if (first) return `tg:${visualKey(first)}`;
+  }
+  if (host === 'whatsapp.com' && path.startsWith('/channel/')) return `wa-channel:${path.split('/')[2]}`;
+  if (host === 'chat.whatsapp.com' || host === 'wa.me') return `wa:${path.slice(1)}`;
+  return `url:${lower}`;
+}
+
+/** The link-like tokens of a bio or link list, exact (see `exactLinks`) and folded (see `fuzzyLinkKey`). */
+export function linkTokens(texts: (string | null | undefined)[]): { exact: string[]; fuzzy: string[] } {
+  const exact = exactLinks(texts);
+  return { exact, fuzzy: [...new Set(exact.map(fuzzyLinkKey))].sort() };
+}
+
+/** The folded keys of the link-like tokens of a bio or link list. */
+export function extractLinks(texts: (string | null | undefined)[]): string[] {
+  return linkTokens(texts).fuzzy;
 }

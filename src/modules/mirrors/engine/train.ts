@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MirrorIndex, prepareSubject } from './mirror-index';
 import { FEATURES, FeatureVector, ModelWeights, probability } from './model';
 import { rocAuc } from './metrics';
-import { generateLabelledSet } from './synthetic';
+import { EVASION_FAMILIES, generateLabelledSet } from './synthetic';
 
 /**
  * Trains the mirror scorer offline: logistic regression with L2, on labelled pairs from the
@@ -59,7 +59,7 @@ function main() {
     `${JSON.stringify(
       {
         trainedAt: new Date().toISOString().slice(0, 10),
-        trainedOn: `synthetic set seed ${SEED}: 20,000 removed accounts, 7 evasion families × 1,000 mirrors, 4 negative families × 2,000; pair ROC-AUC train ${score(training).toFixed(4)}, holdout ${score(holdout).toFixed(4)}`,
+        trainedOn: `synthetic set seed ${SEED}: 20,000 removed accounts, ${EVASION_FAMILIES.length} evasion families × 1,000 mirrors, 4 negative families × 2,000; pair ROC-AUC train ${score(training).toFixed(4)}, holdout ${score(holdout).toFixed(4)}`,
         bias: rounded(model.bias),
         weights: Object.fromEntries(FEATURES.map((f) => [f, rounded(model.weights[f])])),
       },
