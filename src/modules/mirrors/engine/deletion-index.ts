@@ -1,9 +1,21 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 
+/** Two neighbouring letters typed the other way round (fajr → farj): one slip of the keyboard, two Levenshtein edits. */
+export function isAdjacentSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+/** Within one typo: one insertion, deletion or substitution, or one swap of neighbouring letters. */
+export const withinOneTypo = (a: string, b: string) => levenshtein(a, b) <= 1 || isAdjacentSwap(a, b);
+
 /**
- * Strings within one edit of a query, found by symmetric deletion (the SymSpell idea): two strings
+ * Strings within one typo of a query, found by symmetric deletion (the SymSpell idea): two strings
  * are within Levenshtein distance 1 only if one equals the other or a single-character deletion of
- * the other, or both share a single-character deletion. Each stored string is filed under the
+ * the other, or both share a single-character deletion; two strings one swap apart share two
+ * single-character deletions, so the same probes find them. Each stored string is filed under the
  * 32-bit hashes of itself and of its deletions; a query probes the same hashes and verifies what it
  * finds, so hash collisions cost a comparison, never a wrong answer.
  *
@@ -35,7 +47,7 @@ export class DeletionIndex {
     for (const hash of variantHashes(value)) this.file(hash, id);
   }
 
-  /** Every stored string within one edit of the query, the query itself included if stored. */
+  /** Every stored string within one typo of the query, the query itself included if stored. */
   search(query: string): string[] {
     const found = new Set<number>();
     const mask = this.heads.length - 1;
@@ -43,7 +55,7 @@ export class DeletionIndex {
       for (let e = this.heads[hash & mask]; e >= 0; e = this.entryNext[e]) {
         const id = this.entryString[e];
         if (this.entryHash[e] !== hash || found.has(id)) continue;
-        if (levenshtein(query, this.strings[id]) <= 1) found.add(id);
+        if (withinOneTypo(query, this.strings[id])) found.add(id);
       }
     }
     return [...found].map((id) => this.strings[id]);

@@ -1,5 +1,5 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
-import { DeletionIndex } from './deletion-index';
+import { DeletionIndex, isAdjacentSwap } from './deletion-index';
 import { PdqMultiIndex } from './mih';
 import { Postings, widened } from './postings';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
@@ -339,7 +339,7 @@ export class MirrorIndex {
     const coreExact = query.handle.core.length >= 3 && coreDistance === 0 ? 1 : 0;
     // One slip of the keyboard away from a long core: a typo on top of another evasion, which the
     // similarities alone rate like any name from the same vocabulary.
-    const coreNear = coreDistance === 1 && Math.min(query.handle.core.length, entry.handle.core.length) >= 6 ? 1 : 0;
+    const coreNear = (coreDistance === 1 || (coreDistance === 2 && isAdjacentSwap(query.handle.core, entry.handle.core))) && Math.min(query.handle.core.length, entry.handle.core.length) >= 6 ? 1 : 0;
     const consonants = query.handle.consonants.length >= 3 ? similarity(query.handle.consonants, entry.handle.consonants) : 0;
     const name = query.name && entry.name ? Math.max(similarity(query.name.core, entry.name.core), similarity(query.name.consonants, entry.name.consonants)) : 0;
     // A display name many removed accounts go by says less about any one of them.
@@ -393,7 +393,7 @@ export class MirrorIndex {
       signals.push({ feature: 'handle_core_exact', value: 1, text: `handle @${query.raw.handle} comes to "${core}", as ${where} does, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
     } else if (values.coreNear) {
       const core = readableCore(account.handle) || entry.handle.core;
-      signals.push({ feature: 'handle_core_near', value: 1, text: `handle @${query.raw.handle} is one letter away from "${core}", the core of ${where}, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
+      signals.push({ feature: 'handle_core_near', value: 1, text: `handle @${query.raw.handle} is one typo away from "${core}", the core of ${where}, once look-alike letters, digits for letters, separators and mirror affixes are set aside` });
     }
     if (!values.coreExact && values.visual >= 0.75) signals.push({ feature: 'handle_visual_sim', value: values.visual, text: `handle @${query.raw.handle} looks like ${where} (similarity ${values.visual.toFixed(2)})` });
     if (!values.coreExact && values.consonants >= 0.8) signals.push({ feature: 'handle_consonant_sim', value: values.consonants, text: `handle @${query.raw.handle} sounds like ${where} (their consonants: ${query.handle.consonants} and ${entry.handle.consonants})` });
