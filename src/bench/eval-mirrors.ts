@@ -37,7 +37,7 @@ const topOne = (ranks: (number | null)[]) => ranks.filter((rank) => rank === 1).
 
 function quality(index: MirrorIndex, set: LabelledSet) {
   const negatives: number[] = [];
-  const byFamily = new Map<string, { scores: number[]; ranks: (number | null)[]; queries: LabelledQuery[] }>();
+  const byFamily = new Map<string, { scores: number[]; best: number[]; ranks: (number | null)[]; queries: LabelledQuery[] }>();
   for (const query of set.queries) {
     const matches = index.screen(query.subject, { limit: 10, minProbability: 0 });
     if (!query.originalId) {
@@ -45,22 +45,27 @@ function quality(index: MirrorIndex, set: LabelledSet) {
       continue;
     }
     const at = matches.findIndex((m) => m.account.id === query.originalId);
-    const family = byFamily.get(query.family) ?? { scores: [], ranks: [], queries: [] };
+    const family = byFamily.get(query.family) ?? { scores: [], best: [], ranks: [], queries: [] };
     family.scores.push(at >= 0 ? matches[at].probability : 0);
+    family.best.push(matches[0]?.probability ?? 0);
     family.ranks.push(at >= 0 ? at + 1 : null);
     family.queries.push(query);
     byFamily.set(query.family, family);
   }
-  say('| family | mirrors | ROC-AUC | precision @ recall 0.9 | recall @ FPR 1e-3 | MRR | top-1 attribution |');
-  say('|---|---|---|---|---|---|---|');
-  const all = { scores: [] as number[], ranks: [] as (number | null)[] };
+  // ROC-AUC scores a mirror by its true original's probability (0 when it is not among the ten
+  // best); the last column scores it by its best match, as a negative is scored, which asks only
+  // whether the sign-up would be stopped, whichever removed account it is matched to.
+  say('| family | mirrors | ROC-AUC | precision @ recall 0.9 | recall @ FPR 1e-3 | MRR | top-1 attribution | ROC-AUC, stopped as a mirror of any removed account |');
+  say('|---|---|---|---|---|---|---|---|');
+  const all = { scores: [] as number[], best: [] as number[], ranks: [] as (number | null)[] };
   for (const family of EVASION_FAMILIES) {
-    const { scores, ranks } = byFamily.get(family)!;
+    const { scores, best, ranks } = byFamily.get(family)!;
     all.scores.push(...scores);
+    all.best.push(...best);
     all.ranks.push(...ranks);
-    say(`| ${family} | ${scores.length} | ${f3(rocAuc(scores, negatives))} | ${f3(precisionAtRecall(scores, negatives, 0.9))} | ${f3(recallAtFpr(scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(ranks))} | ${f3(topOne(ranks))} |`);
+    say(`| ${family} | ${scores.length} | ${f3(rocAuc(scores, negatives))} | ${f3(precisionAtRecall(scores, negatives, 0.9))} | ${f3(recallAtFpr(scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(ranks))} | ${f3(topOne(ranks))} | ${f3(rocAuc(best, negatives))} |`);
   }
-  say(`| **overall** | ${all.scores.length} | ${f3(rocAuc(all.scores, negatives))} | ${f3(precisionAtRecall(all.scores, negatives, 0.9))} | ${f3(recallAtFpr(all.scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(all.ranks))} | ${f3(topOne(all.ranks))} |`);
+  say(`| **overall** | ${all.scores.length} | ${f3(rocAuc(all.scores, negatives))} | ${f3(precisionAtRecall(all.scores, negatives, 0.9))} | ${f3(recallAtFpr(all.scores, negatives, 1e-3))} | ${f3(meanReciprocalRank(all.ranks))} | ${f3(topOne(all.ranks))} | ${f3(rocAuc(all.best, negatives))} |`);
   say(`(${negatives.length} negatives: news outlets and researchers, common names, fan and parody accounts, unrelated accounts)`);
   sharedNames(set, byFamily, negatives);
 }
