@@ -4,6 +4,7 @@ import { MirrorIndex } from '../modules/mirrors/engine/mirror-index';
 import { meanReciprocalRank, percentile, precisionAtRecall, recallAtFpr, rocAuc } from '../modules/mirrors/engine/metrics';
 import { POSSIBLE_THRESHOLD, probability, SHIPPED_WEIGHTS } from '../modules/mirrors/engine/model';
 import { EVASION_FAMILIES, generateLabelledSet, LabelledQuery } from '../modules/mirrors/engine/synthetic';
+import { evaluateAvatarEdits } from './avatar-edits';
 
 /**
  * `npm run eval:mirrors`: detection quality per evasion family on a held-out labelled set, and
@@ -139,6 +140,7 @@ function main() {
   say('| indexed accounts | build s | heap | screen p50 ms | screen p99 ms | brute-force scan p50 ms (sample agreeing) | brute-force recall | index recall | recall loss | sample: top-10 of scan also in index top-10 |');
   say('|---|---|---|---|---|---|---|---|---|---|');
   rows.forEach((row) => say(row));
+  void evaluateAvatarEdits(say);
 }
 
 main();

@@ -11,7 +11,8 @@ import { pdqFromImage } from './pdq-image';
  * - the canonical form: the image resized to 64×64 before hashing. PDQ's own box filter and
  *   decimation are not symmetric, so on flat-coloured logos a rotated copy lands 30–40 bits away
  *   from the rotation computed in the DCT domain; at 64×64 both are the identity and the eight
- *   rotations and flips are exact.
+ *   rotations and flips are exact. It is also turned grey the way sharp does it, so a picture
+ *   someone greyed with a tool that weighs the channels unlike PDQ's luminance lands where it should.
  * - the trimmed form: uniform borders cut off (sharp `trim`), which undoes padding, and also cuts a
  *   logo's own plain background so a padded copy and the original meet in the middle.
  * - crops: the index keeps the central 80% and 70% of the picture; a screening tries its picture's
@@ -89,9 +90,10 @@ async function canonicalHash(raster: Raster, region: Region): Promise<PdqResult>
   const { data } = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } })
     .extract(region)
     .resize(CANONICAL_SIDE, CANONICAL_SIDE, { fit: 'fill' })
+    .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return pdqFromPixels(new Uint8Array(data.buffer, data.byteOffset, data.length), CANONICAL_SIDE, CANONICAL_SIDE, 3);
+  return pdqFromPixels(new Uint8Array(data.buffer, data.byteOffset, data.length), CANONICAL_SIDE, CANONICAL_SIDE, 1);
 }
 
 /** The picture inside its uniform border, or null when there is no border or trimming would eat the picture. */
