@@ -28,6 +28,12 @@ const CANONICAL_SIDE = 64;
 const TRIM_THRESHOLD = 40;
 /** A trim that keeps less than this share of either side cut into the picture itself; it is not used. */
 const MIN_TRIMMED_SHARE = 0.3;
+/**
+ * PDQ's quality floor (50) is calibrated on photographs blurred down to 64×64; a sharp 64×64 logo of
+ * two shapes on a plain ground scores 20–50 there and is still distinctive. Below this floor a form
+ * is too flat to tell logos apart.
+ */
+const FORM_MIN_QUALITY = 20;
 const INDEXED_CROPS = [0.2, 0.3];
 const PROBE_CENTRED_CROPS = [1 - 0.8 / 0.9, 0.3];
 const PROBE_CORNER_CROP = 1 - 0.7 / 0.85;
@@ -67,17 +73,23 @@ export async function avatarHashes(input: string | Buffer): Promise<AvatarHashes
   return {
     ...pdq,
     variants: usable(variants.map((v) => v && v.hex !== pdq.hex ? v : null)),
-    probes: usable([canonical, ...probes]).concat(canonical.quality >= PDQ_MIN_QUALITY ? Object.values(canonical.dihedral).slice(1) : []),
+    probes: usable([canonical, ...probes]).concat(canonical.quality >= FORM_MIN_QUALITY ? Object.values(canonical.dihedral).slice(1) : []),
   };
 }
 
-/** A screening subject's avatar fields from an uploaded picture: the plain PDQ first, then its rotations and flips, then the normalised forms. */
-export function screeningAvatar(hashes: AvatarHashes): { avatarPdq: string[]; avatarQuality: number } {
+/**
+ * A screening subject's avatar fields from an uploaded picture: the plain PDQ first, then its
+ * rotations and flips, then the normalised forms. A flat logo often has a plain PDQ below quality 50
+ * (PDQ blurs it first) but sharp canonical forms: then only those are sent, each already filtered,
+ * and there is no plain quality left to gate them.
+ */
+export function screeningAvatar(hashes: AvatarHashes): { avatarPdq: string[]; avatarQuality: number | null } {
+  if (hashes.quality < PDQ_MIN_QUALITY) return { avatarPdq: hashes.probes, avatarQuality: hashes.probes.length ? null : hashes.quality };
   return { avatarPdq: [...new Set([hashes.hex, ...Object.values(hashes.dihedral), ...hashes.probes])], avatarQuality: hashes.quality };
 }
 
 function usable(results: (PdqResult | null)[]): string[] {
-  return [...new Set(results.filter((r): r is PdqResult => !!r && r.quality >= PDQ_MIN_QUALITY).map((r) => r.hex))];
+  return [...new Set(results.filter((r): r is PdqResult => !!r && r.quality >= FORM_MIN_QUALITY).map((r) => r.hex))];
 }
 
 /** Transparent pixels become white, as a platform shows a transparent avatar on a light page. */
