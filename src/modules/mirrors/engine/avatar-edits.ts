@@ -28,6 +28,11 @@ export async function renderLogo(seed: number): Promise<Buffer> {
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)];
   const colour = () => `hsl(${Math.floor(r() * 360)},${40 + Math.floor(r() * 60)}%,${20 + Math.floor(r() * 60)}%)`;
   const at = (margin = 40) => margin + r() * (SIDE - 2 * margin);
+  /** A centre `margin` pixels inside the edges, x drawn before y. */
+  const centre = (margin: number) => {
+    const x = at(margin);
+    return { x, y: at(margin) };
+  };
   const gradient = r() < 0.5;
   const parts = [
     `<defs><linearGradient id="g" x1="0" y1="0" x2="${r().toFixed(2)}" y2="1"><stop offset="0" stop-color="${colour()}"/><stop offset="1" stop-color="${colour()}"/></linearGradient></defs>`,
@@ -54,17 +59,15 @@ export async function renderLogo(seed: number): Promise<Buffer> {
         break;
       }
       case 'crescent': {
-        const cx = at(70);
-        const cy = at(70);
+        const c = centre(70);
         const radius = 30 + r() * 40;
         const shift = radius * (0.3 + r() * 0.4);
-        parts.push(`<mask id="m${s}"><rect width="${SIDE}" height="${SIDE}" fill="white"/><circle cx="${cx + shift}" cy="${cy - shift / 3}" r="${radius * 0.9}" fill="black"/></mask>`);
-        parts.push(`<circle cx="${cx}" cy="${cy}" r="${radius}" fill="${fill}" mask="url(#m${s})"/>`);
+        parts.push(`<mask id="m${s}"><rect width="${SIDE}" height="${SIDE}" fill="white"/><circle cx="${c.x + shift}" cy="${c.y - shift / 3}" r="${radius * 0.9}" fill="black"/></mask>`);
+        parts.push(`<circle cx="${c.x}" cy="${c.y}" r="${radius}" fill="${fill}" mask="url(#m${s})"/>`);
         break;
       }
       case 'star': {
-        const cx = at(60);
-        const cy = at(60);
+        const c = centre(60);
         const outer = 25 + r() * 45;
         const inner = outer * (0.35 + r() * 0.2);
         const points = 5 + Math.floor(r() * 4);
@@ -72,7 +75,7 @@ export async function renderLogo(seed: number): Promise<Buffer> {
         const vertices = Array.from({ length: points * 2 }, (_, k) => {
           const radius = k % 2 ? inner : outer;
           const angle = turn + (k * Math.PI) / points;
-          return `${(cx + radius * Math.cos(angle)).toFixed(1)},${(cy + radius * Math.sin(angle)).toFixed(1)}`;
+          return `${(c.x + radius * Math.cos(angle)).toFixed(1)},${(c.y + radius * Math.sin(angle)).toFixed(1)}`;
         });
         parts.push(`<polygon points="${vertices.join(' ')}" fill="${fill}"/>`);
         break;
