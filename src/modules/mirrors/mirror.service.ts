@@ -24,6 +24,7 @@ import { TakedownStatus } from '../takedowns/takedown.enums';
 import { TakedownService } from '../takedowns/takedown.service';
 import { MirrorMatch, RemovedAccount, ScreeningSubject, ScreenOptions } from './engine/mirror-index';
 import { screeningAvatar } from './engine/avatar-variants';
+import { PDQ_MIN_QUALITY } from './engine/pdq';
 import { MirrorVerdict, POSSIBLE_THRESHOLD } from './engine/model';
 import { TaskPool, WorkerLimits } from '../../workers/task-pool';
 import { InlineMirrorIndex, MirrorIndexHandle, MirrorIndexWorker } from './mirror-index-worker';
@@ -194,7 +195,8 @@ export class MirrorService {
       displayName: account.displayName,
       bio: account.bio,
       links: account.links ?? [],
-      avatarPdq: [...(account.avatarPdq ? [account.avatarPdq] : []), ...(account.avatarVariants ?? [])],
+      // Hashed from an image, the plain hash carries its quality and the forms were filtered already.
+      avatarPdq: [...(account.avatarPdq && (account.avatarQuality ?? 100) >= PDQ_MIN_QUALITY ? [account.avatarPdq] : []), ...(account.avatarVariants ?? [])],
       organisationIds,
     };
     const [matches] = await this.screenSubjects([subject], { limit: 2 });
