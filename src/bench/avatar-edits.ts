@@ -76,31 +76,30 @@ interface Outcome {
   times: number[];
 }
 
+/** Bytes of the typed arrays an object holds, and those of the objects it holds, counted once each. */
+function typedArrayBytes(value: unknown, seen = new Set<unknown>()): number {
+  if (!value || typeof value !== 'object' || seen.has(value)) return 0;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (Array.isArray(value) || value instanceof Map) return 0;
+  return Object.values(value).reduce((sum: number, field) => sum + typedArrayBytes(field, seen), 0);
+}
+
 /**
- * The typed arrays of a multi-index of `accounts` ids, each with `hashesPerAccount` random hashes:
- * hashes, buckets and stamps, all of the index but its map of ids (the same for both approaches).
- * The JS heap is left out: without --expose-gc its delta is noise.
+ * The typed arrays of a multi-index of `accounts` ids, each with `hashesPerAccount` random hashes
+ * (hashes, buckets, stamps, growth slack included): all of the index but its map of ids, which is
+ * the same for both approaches. Counted, not sampled: heap deltas in this process were noise.
  */
-function memoryOf(accounts: number, hashesPerAccount: number): number | null {
-  // Without a collection before and after, buffers freed by earlier work make the delta meaningless.
-  if (!global.gc) return null;
-  const used = () => process.memoryUsage().arrayBuffers;
-  global.gc();
-  const before = used();
+function memoryOf(accounts: number, hashesPerAccount: number): number {
   const index = new PdqMultiIndex<number>();
   const next = lcg(7);
   for (let i = 0; i < accounts; i++) index.add(i, Array.from({ length: hashesPerAccount }, () => randomHex(next)));
-  global.gc();
-  const heap = used() - before;
-  if (index.size !== accounts) throw new Error('heap measurement lost ids');
-  return heap;
+  return typedArrayBytes(index);
 }
 
 export async function evaluateAvatarEdits(say: (line?: string) => void, options: { logos?: number; distractors?: number } = {}): Promise<void> {
   const logos = options.logos ?? Number(process.env.PAX_EVAL_LOGOS ?? 300);
   const distractors = options.distractors ?? 100_000;
-  // Measured first: once the images are decoded, freed buffers make the deltas meaningless.
-  const memory = new Map([1, 2, 3, 4].map((hashes) => [hashes, memoryOf(100_000, hashes)]));
   const { files, folder } = photographs();
   process.stderr.write(`avatar edits: hashing ${logos} logos and ${files.length} photographs\n`);
   const originals: Original[] = [];
@@ -169,9 +168,9 @@ export async function evaluateAvatarEdits(say: (line?: string) => void, options:
   const perAccount = { 'plain PDQ': 1, 'PDQ + normalised forms': 1 + variants };
   for (const approach of approaches) {
     const all = outcomes.get(`${approach}|all|all`)!;
-    const hashes = Math.min(4, Math.round(perAccount[approach]));
-    const heap = memory.get(hashes) ?? null;
-    say(`| ${approach} | ${perAccount[approach].toFixed(2)} | ${heap === null ? 'n/a (run node with --expose-gc)' : `${(heap / 2 ** 20).toFixed(0)} MiB`} (${hashes} hashes each) | ${approach === 'plain PDQ' ? 8 : probes.toFixed(1)} | ${percentile(all.times, 50).toFixed(2)} | ${percentile(all.times, 99).toFixed(2)} |`);
+    const hashes = Math.round(perAccount[approach]);
+    const heap = memoryOf(100_000, hashes);
+    say(`| ${approach} | ${perAccount[approach].toFixed(2)} | ${(heap / 2 ** 20).toFixed(0)} MiB (${hashes} hashes each) | ${approach === 'plain PDQ' ? 8 : probes.toFixed(1)} | ${percentile(all.times, 50).toFixed(2)} | ${percentile(all.times, 99).toFixed(2)} |`);
   }
   say(`Hashing an uploaded avatar (plain PDQ, its normalised forms and probes): ${hashMs.toFixed(0)} ms per 256 px logo on this thread.`);
 }
