@@ -97,10 +97,10 @@ export async function openServices(
   const events = redis?.bus ?? createInMemoryEventBus();
   const partners = new PartnerDirectory(db, config.partnerCacheSeconds);
   const evidence = new EvidenceService(db, config.keyring, config.evidenceMaxBytes);
-  const accounts = new AccountService(db, evidence);
+  const workers = new TaskPool(config.workers);
+  const accounts = new AccountService(db, evidence, workers);
   const idempotency = new IdempotencyService(db);
   const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency, clock);
-  const workers = new TaskPool(config.workers);
   const signals = new SignalService(db, config.signalKeys, log);
   await signals.reconcile();
   const mirrors = new MirrorService(db, events, log, takedowns, workers, config.workers, clock, signals);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { renderedLogo } from './helpers/images';
 import { buildSchema } from 'graphql';
 import { MIGRATIONS } from '../migrations';
 import { createSchema } from './helpers/postgres';
@@ -221,6 +222,18 @@ describe('pax data commands without a database', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(8);
     for (const line of lines) expect(line).toMatch(/^[0-9a-f]{64},\d+,/);
+  });
+
+  it('hash-image --variants adds the normalised forms, marked apart from the PDQ line', async () => {
+    const image = path.join(workdir.cwd, 'logo.png');
+    fs.writeFileSync(image, await renderedLogo());
+    const run = await pax(workdir, ['hash-image', image, '--variants']);
+    expect(run).toMatchObject({ code: 0 });
+    const [plain, ...forms] = run.stdout.trim().split('\n');
+    expect(plain).toMatch(/^[0-9a-f]{64},\d+,.*logo\.png$/);
+    expect(forms.some((line) => line.endsWith('#variant'))).toBe(true);
+    expect(forms.some((line) => line.endsWith('#probe'))).toBe(true);
+    for (const line of forms) expect(line).toMatch(/^[0-9a-f]{64},,.*logo\.png#(variant|probe)$/);
   });
 
   it('screen prints one JSON line per candidate, with its progress on stderr', async () => {

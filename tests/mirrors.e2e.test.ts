@@ -5,6 +5,8 @@ import { errorCode } from './helpers/exchange';
 
 import { pdqFromImage } from '../src/modules/mirrors/engine/pdq-image';
 import { renderedLogo } from './helpers/images';
+import { Account } from '../src/modules/accounts/account.entity';
+import { AVATAR_EDITS, renderLogo } from '../src/modules/mirrors/engine/avatar-edits';
 
 const SCREEN = `mutation($input: ScreenAccountInput!) { screenAccount(input: $input) { handle verdict probability
   matches { probability verdict signals removedAccount { platform handle displayName organisations removedAt } }
@@ -64,6 +66,31 @@ describe('mirror detection through the API', () => {
     expect(errorCode(foreign)).toBe('BAD_USER_INPUT');
     const agency = await t.exchange.gql(t.cw.analyst, SCREEN, { input: { platform: 'X', handle: 'whatever' } });
     expect(errorCode(agency)).toBe('FORBIDDEN');
+  });
+
+  it('finds an account flagged with its avatar image again from a cropped or padded re-upload, by the avatar alone', async () => {
+    const { cw, exchange } = t;
+    const logo = await renderLogo(4242);
+    const flagged = await cw.ok(cw.analyst, `mutation($input: FlagAccountInput!) { flagAccount(input: $input) { id avatarPdq } }`, {
+      input: { platform: 'X', handle: 'crescent_news_office', avatarImage: logo.toString('base64') },
+    });
+    const stored = await exchange.services.db.getRepository(Account).findOneByOrFail({ id: flagged.flagAccount.id });
+    expect(flagged.flagAccount.avatarPdq).toBe((await pdqFromImage(logo)).hex);
+    expect(stored.avatarVariants!.length).toBeGreaterThan(0);
+    const draft = await cw.draft({ accountIds: [flagged.flagAccount.id], kind: 'ORDER' });
+    await cw.move(cw.supervisor, draft.id, 'SUBMITTED');
+    await cw.move(cw.xReviewer, draft.id, 'ACTIONED', { action: 'ACCOUNT_TERMINATED' });
+    for (let i = 0; i < 100 && !(await exchange.services.mirrors.index.has(flagged.flagAccount.id)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (const edit of ['crop 20% centred', 'border 15% white'] as const) {
+      const edited = (await AVATAR_EDITS[edit](logo, 1)).toString('base64');
+      const data = await cw.ok(xSystem, SCREEN, { input: { platform: 'X', handle: 'gardening_tips_daily', avatarImage: edited } });
+      expect(data.screenAccount.matches[0].removedAccount.handle).toBe('crescent_news_office');
+      expect(data.screenAccount.matches[0].signals.join('\n')).toMatch(/avatar PDQ distance \d+ to @crescent_news_office/);
+    }
+    const junk = await exchange.gql(cw.analyst, `mutation($input: FlagAccountInput!) { flagAccount(input: $input) { id } }`, {
+      input: { platform: 'X', handle: 'junk_avatar_account', avatarImage: Buffer.from('not an image').toString('base64') },
+    });
+    expect(errorCode(junk)).toBe('BAD_USER_INPUT');
   });
 
   it('refuses bad avatars and oversized batches', async () => {

@@ -8,7 +8,7 @@ import { nameKeys } from '../src/modules/mirrors/engine/normalise';
 import { extractLinks } from '../src/modules/mirrors/engine/text';
 import { useCasework } from './helpers/casework';
 
-const PUBLIC_FIELDS = ['avatarPdq', 'bioMinhash', 'displayName', 'exactLinks', 'handle', 'handleKeys', 'id', 'links', 'nameKeys', 'organisations', 'platform', 'removedAt'];
+const PUBLIC_FIELDS = ['avatarPdq', 'avatarVariants', 'bioMinhash', 'displayName', 'exactLinks', 'handle', 'handleKeys', 'id', 'links', 'nameKeys', 'organisations', 'platform', 'removedAt'];
 
 describe('the signal feed over HTTP', () => {
   const t = useCasework({ PAX_PARTNER_CACHE_SECONDS: '0' });

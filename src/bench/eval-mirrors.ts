@@ -5,6 +5,7 @@ import { meanReciprocalRank, percentile, precisionAtRecall, recallAtFpr, rocAuc 
 import { POSSIBLE_THRESHOLD, probability, SHIPPED_WEIGHTS } from '../modules/mirrors/engine/model';
 import { nameKeys } from '../modules/mirrors/engine/normalise';
 import { EVASION_FAMILIES, generateLabelledSet, LabelledQuery, LabelledSet } from '../modules/mirrors/engine/synthetic';
+import { evaluateAvatarEdits } from './avatar-edits';
 
 /**
  * `npm run eval:mirrors`: detection quality per evasion family on a held-out labelled set, and
@@ -191,6 +192,7 @@ function main() {
   say('| indexed accounts | build s | heap | screen p50 ms | screen p99 ms | brute-force scan p50 ms (sample agreeing) | brute-force recall | index recall | recall loss (lost, by family) | sample: top-10 of scan also in index top-10 |');
   say('|---|---|---|---|---|---|---|---|---|---|');
   rows.forEach((row) => say(row));
+  void evaluateAvatarEdits(say);
 }
 
 main();

@@ -16,6 +16,7 @@ import { closeServices, createContext, openServices } from '../services';
 import { partnerPrincipal, StixCollection } from '../modules/stix/stix-export';
 import { demoPersonas, isEmpty, seedDemo } from './demo-seed';
 import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
+import { avatarHashes, screeningAvatar } from '../modules/mirrors/engine/avatar-variants';
 import { screenFiles } from './screen';
 import { pullSignals, PullError } from './signals';
 import { generateSignalKey } from '../modules/signals/signal-keys';
@@ -351,14 +352,21 @@ program
   .description('print the PDQ hash of each image as "hex,quality,file", as Meta\'s reference hasher does')
   .argument('<files...>', 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)')
   .option('--dihedral', 'also print the hashes of the 7 rotations and flips, one line each')
-  .action(async (files: string[], options: { dihedral?: boolean }) => {
+  .option('--variants', 'also print PAX\'s internal hashes of the normalised forms (not PDQs: never for HMA), one line each: #variant for indexing a removed avatar, #probe for screening')
+  .action(async (files: string[], options: { dihedral?: boolean; variants?: boolean }) => {
     let failed = 0;
     for (const file of files) {
       try {
-        const result = await pdqFromImage(file);
+        // The normalised forms take five times as long to hash: only when asked for.
+        const result = options.variants ? await avatarHashes(file) : { ...(await pdqFromImage(file)), variants: [], probes: [] };
         say(`${result.hex},${result.quality},${file}`);
         if (options.dihedral) {
           for (const [variant, hex] of Object.entries(result.dihedral)) if (variant !== 'original') say(`${hex},${result.quality},${file}#${variant}`);
+        }
+        if (options.variants) {
+          for (const hex of result.variants) say(`${hex},,${file}#variant`);
+          const plain = new Set([result.hex, ...Object.values(result.dihedral)]);
+          for (const hex of screeningAvatar(result).avatarPdq.filter((h) => !plain.has(h))) say(`${hex},,${file}#probe`);
         }
       } catch (error) {
         failed++;

@@ -1,5 +1,5 @@
 import { PaxError } from '../common/errors';
-import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
+import { avatarHashes } from '../modules/mirrors/engine/avatar-variants';
 import { DesignationSource } from '../modules/designations/lists/sanctions-list';
 import { TaskPool } from './task-pool';
 import { renderedLogo } from '../../tests/helpers/images';
@@ -14,7 +14,7 @@ describe('the worker pool', () => {
 
   it('hashes in a worker exactly as inline, and answers null for bytes that are no image', async () => {
     const [hashed, junk] = await pool.run('hashImages', [IMAGE, Buffer.from('not an image')]);
-    expect(hashed).toEqual(await pdqFromImage(IMAGE));
+    expect(hashed).toEqual(await avatarHashes(IMAGE));
     expect(junk).toBeNull();
   });
 
@@ -39,7 +39,7 @@ describe('the worker pool', () => {
 
   it('runs tasks on the event loop when it has no threads', async () => {
     const inline = new TaskPool({ threads: 0, queue: 1, screeningQueue: 1 });
-    expect(await inline.run('hashImages', [IMAGE])).toEqual([await pdqFromImage(IMAGE)]);
+    expect(await inline.run('hashImages', [IMAGE])).toEqual([await avatarHashes(IMAGE)]);
     await inline.close();
   });
 });

@@ -1,5 +1,4 @@
-import { pdqFromImage } from '../modules/mirrors/engine/pdq-image';
-import { PdqResult } from '../modules/mirrors/engine/pdq';
+import { AvatarHashes, avatarHashes } from '../modules/mirrors/engine/avatar-variants';
 import { PaxError } from '../common/errors';
 import { parseSanctionsList } from '../modules/designations/lists/parse-list';
 import { DesignationSource, SanctionsList } from '../modules/designations/lists/sanctions-list';
@@ -15,10 +14,10 @@ export interface TaskRefusal {
  * structured-clonable result, so the same function runs in a worker or, with the pool off, inline.
  */
 export const tasks = {
-  /** PDQ of each image, or null for bytes that do not decode as an image. */
-  async hashImages(images: Uint8Array[]): Promise<(PdqResult | null)[]> {
-    const results: (PdqResult | null)[] = [];
-    for (const image of images) results.push(await pdqFromImage(Buffer.from(image.buffer, image.byteOffset, image.byteLength)).catch(() => null));
+  /** PDQ of each image with the hashes of its normalised forms, or null for bytes that do not decode as an image. */
+  async hashImages(images: Uint8Array[]): Promise<(AvatarHashes | null)[]> {
+    const results: (AvatarHashes | null)[] = [];
+    for (const image of images) results.push(await avatarHashes(Buffer.from(image.buffer, image.byteOffset, image.byteLength)).catch(() => null));
     return results;
   },
 

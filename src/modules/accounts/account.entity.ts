@@ -55,6 +55,10 @@ export class Account {
   @Column({ type: 'integer', nullable: true })
   avatarQuality: number | null;
 
+  /** PAX-internal hashes of the avatar's normalised forms (avatar-variants.ts), when PAX hashed the image itself. */
+  @Column({ type: 'simple-json', nullable: true })
+  avatarVariants: string[] | null;
+
   /** Backup links the account advertises (t.me, WhatsApp channels, sites). */
   @Field(() => [String], { nullable: true })
   @Column({ type: 'simple-json', nullable: true })

@@ -9,6 +9,8 @@ import { Organisation } from '../organisations/organisation.entity';
 import { Account, AccountOrganisation } from './account.entity';
 import { EvidenceService } from '../evidence/evidence.service';
 import { AccountFilter, FlagAccountInput } from './account.types';
+import { hashAvatarImages } from './avatar-upload';
+import type { TaskPool } from '../../workers/task-pool';
 
 /** How PAX recognises the same handle: NFKC, lower case, no leading @. */
 export const handleKey = (handle: string) => handle.normalize('NFKC').trim().replace(/^@/, '').toLowerCase();
@@ -20,6 +22,7 @@ export class AccountService {
   constructor(
     private readonly db: DataSource,
     private readonly evidence: EvidenceService,
+    private readonly workers: TaskPool,
   ) {}
 
   private scoped(ctx: PaxContext) {
@@ -70,6 +73,7 @@ export class AccountService {
       .getOne();
     if (earlier) throw conflict(`@${key} on ${input.platform} is already flagged`, { existingId: earlier.id });
     const captured = (input.evidence ?? []).map((item) => this.evidence.decode(item));
+    const [avatar] = await hashAvatarImages(this.workers, [input.avatarImage]);
     const id = await inTransaction(this.db, async (em) => {
       const organisations = organisationIds.length ? await em.findBy(Organisation, { id: In(organisationIds) }) : [];
       const missing = organisationIds.find((o) => !organisations.some((found) => found.id === o));
@@ -83,8 +87,9 @@ export class AccountService {
         displayName: input.displayName ?? null,
         url: input.url ?? null,
         bio: input.bio ?? null,
-        avatarPdq: input.avatarPdq?.toLowerCase() ?? null,
-        avatarQuality: null,
+        avatarPdq: avatar?.hex ?? input.avatarPdq?.toLowerCase() ?? null,
+        avatarQuality: avatar?.quality ?? null,
+        avatarVariants: avatar?.variants ?? null,
         links: input.links ?? null,
         mirrorOfAccountId: null,
         distribution: input.distribution,

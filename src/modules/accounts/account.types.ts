@@ -1,10 +1,11 @@
-import { ArrayMaxSize, IsOptional, IsUrl, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBase64, IsOptional, IsUrl, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Distribution, Platform } from '../../common/enums';
 import { ConnectionType } from '../../common/connection';
 import { Account } from './account.entity';
 import { EvidenceInput } from '../evidence/evidence.types';
 import { Identifier } from '../../common/identifier';
+import { MAX_AVATAR_BYTES } from './avatar-upload';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
@@ -37,6 +38,12 @@ export class AccountProfileFields {
   @IsOptional()
   @Matches(/^[0-9a-fA-F]{64}$/, { message: 'avatarPdq must be 64 hex digits' })
   avatarPdq?: string;
+
+  @Field({ nullable: true, description: 'The avatar as image bytes (base64, 2 MiB at most), instead of avatarPdq; PAX also hashes its trimmed, resized and cropped forms, so an edited re-upload still matches.' })
+  @IsOptional()
+  @IsBase64(undefined, { message: 'avatarImage must be base64' })
+  @MaxLength(Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 4, { message: 'avatarImage is larger than 2 MiB' })
+  avatarImage?: string;
 }
 
 @InputType()

@@ -17,16 +17,19 @@ import { readRemovedAccounts } from './removed-accounts';
 import { SignalService } from '../signals/signal.service';
 import type { IndexChanges } from './engine/index-thread';
 import { handleKey } from '../accounts/account.service';
+import { hashAvatarImages } from '../accounts/avatar-upload';
 import { Organisation } from '../organisations/organisation.entity';
 import { StatusHistoryEntry, TakedownRequest, TakedownRequestAccount, TakedownRequestOrganisation } from '../takedowns/takedown.entity';
 import { TakedownStatus } from '../takedowns/takedown.enums';
 import { TakedownService } from '../takedowns/takedown.service';
 import { MirrorMatch, RemovedAccount, ScreeningSubject, ScreenOptions } from './engine/mirror-index';
+import { screeningAvatar } from './engine/avatar-variants';
+import { PDQ_MIN_QUALITY } from './engine/pdq';
 import { MirrorVerdict, POSSIBLE_THRESHOLD } from './engine/model';
 import { TaskPool, WorkerLimits } from '../../workers/task-pool';
 import { InlineMirrorIndex, MirrorIndexHandle, MirrorIndexWorker } from './mirror-index-worker';
 import { CandidateSnapshot, MirrorAlert, MirrorAlertSource, MirrorAlertStatus, RemovedAccountSnapshot } from './mirror-alert.entity';
-import { MAX_AVATAR_BYTES, MirrorAlertFilter, MirrorMatchView, RecordPlatformMirrorDecisionInput, ReviewMirrorAlertInput, ScreenAccountInput, ScreeningResult } from './mirror.types';
+import { MirrorAlertFilter, MirrorMatchView, RecordPlatformMirrorDecisionInput, ReviewMirrorAlertInput, ScreenAccountInput, ScreeningResult } from './mirror.types';
 
 const ALERTS_PER_TRANSACTION = 100;
 const BUILD_BATCH = 5000;
@@ -192,7 +195,8 @@ export class MirrorService {
       displayName: account.displayName,
       bio: account.bio,
       links: account.links ?? [],
-      avatarPdq: account.avatarPdq ? [account.avatarPdq] : [],
+      // Hashed from an image, the plain hash carries its quality and the forms were filtered already.
+      avatarPdq: [...(account.avatarPdq && (account.avatarQuality ?? 100) >= PDQ_MIN_QUALITY ? [account.avatarPdq] : []), ...(account.avatarVariants ?? [])],
       organisationIds,
     };
     const [matches] = await this.screenSubjects([subject], { limit: 2 });
@@ -210,20 +214,10 @@ export class MirrorService {
 
   /** The subjects to screen; uploaded avatars are hashed in the worker pool, all in one task. */
   private async subjectsOf(inputs: ScreenAccountInput[]): Promise<ScreeningSubject[]> {
-    const images = inputs.flatMap((input) => (input.avatarImage ? [Buffer.from(input.avatarImage, 'base64')] : []));
-    if (images.some((bytes) => bytes.length > MAX_AVATAR_BYTES)) throw badInput('avatarImage is larger than 2 MiB');
-    const hashes = images.length ? await this.workers.run('hashImages', images) : [];
-    let next = 0;
-    return inputs.map((input) => {
-      let avatars = input.avatarPdq ? [input.avatarPdq.toLowerCase()] : [];
-      let quality: number | null = null;
-      if (input.avatarImage) {
-        const hashed = hashes[next++];
-        if (!hashed) throw badInput('avatarImage is not an image PAX can decode (JPEG, PNG, WebP, GIF, TIFF or AVIF)');
-        avatars = [hashed.hex, ...Object.values(hashed.dihedral).filter((h) => h !== hashed.hex)];
-        quality = hashed.quality;
-      }
-      return { platform: input.platform, handle: input.handle, displayName: input.displayName, bio: input.bio, links: input.links ?? [], avatarPdq: avatars, avatarQuality: quality };
+    const hashes = await hashAvatarImages(this.workers, inputs.map((input) => input.avatarImage));
+    return inputs.map((input, i) => {
+      const avatar = hashes[i] ? screeningAvatar(hashes[i]!) : { avatarPdq: input.avatarPdq ? [input.avatarPdq.toLowerCase()] : [], avatarQuality: null };
+      return { platform: input.platform, handle: input.handle, displayName: input.displayName, bio: input.bio, links: input.links ?? [], ...avatar };
     });
   }
 

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsBase64, IsOptional, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, MaxLength } from 'class-validator';
 import { AccountProfileFields } from '../accounts/account.types';
 import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
 import { Platform } from '../../common/enums';
@@ -6,8 +6,6 @@ import { ConnectionType } from '../../common/connection';
 import { MirrorVerdict } from './engine/model';
 import { MirrorAlert, MirrorAlertStatus, MirrorReviewDecision } from './mirror-alert.entity';
 
-/** Avatar images are decoded in memory; larger uploads are refused. */
-export const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
 export const MAX_BATCH = 1000;
 
 @InputType()
@@ -16,12 +14,6 @@ export class ScreenAccountInput extends AccountProfileFields {
   @Field()
   @Length(1, 200)
   handle: string;
-
-  @Field({ nullable: true, description: 'The avatar as image bytes (base64, 2 MiB at most), instead of avatarPdq; rotations and flips are tried too.' })
-  @IsOptional()
-  @IsBase64(undefined, { message: 'avatarImage must be base64' })
-  @MaxLength(Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 4, { message: 'avatarImage is larger than 2 MiB' })
-  avatarImage?: string;
 }
 
 @InputType()

@@ -41,6 +41,7 @@ export async function readRemovedAccounts(em: EntityManager, accountIds: string[
             links: account.links ?? [],
             avatarPdq: account.avatarPdq,
             avatarQuality: account.avatarQuality,
+            avatarVariants: account.avatarVariants,
             organisationIds: (organisationsOf.get(account.id) ?? []).map((l) => l.organisationId),
             removedAt,
           }

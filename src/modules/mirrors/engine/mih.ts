@@ -14,10 +14,14 @@ const WORDS = 8;
  * instead of parsing hex keeps that well under a millisecond. The buckets of all sixteen tables are
  * one `Postings`, keyed by table and chunk value: a million avatars fill a million buckets, and an
  * array per bucket was most of the index's objects.
+ *
+ * An id may own several hashes (an avatar's plain PDQ and the hashes of its normalised forms): each
+ * takes a slot of its own, and an id is as near as the nearest of its hashes.
  */
 export class PdqMultiIndex<T> {
   private readonly buckets = new Postings();
-  private readonly slotOf = new Map<T, number>();
+  /** One slot for an id with one hash (most of them), an array for an id with several. */
+  private readonly slotsOf = new Map<T, number | number[]>();
   private ids: (T | undefined)[] = [];
   private words = new Uint32Array(WORDS * 1024);
   private readonly freeSlots: number[] = [];
@@ -25,48 +29,67 @@ export class PdqMultiIndex<T> {
   private visited = new Uint32Array(1024);
   private searches = 0;
 
+  /** How many ids are indexed. */
   get size(): number {
-    return this.slotOf.size;
+    return this.slotsOf.size;
   }
 
-  add(id: T, hex: string): void {
+  /** How many hashes are indexed, over all ids. */
+  get hashes(): number {
+    return this.ids.length - this.freeSlots.length;
+  }
+
+  /** Indexes `hex` (one hash or several) under `id`, replacing what the id had. */
+  add(id: T, hex: string | string[]): void {
     this.remove(id);
+    const hashes = typeof hex === 'string' ? [hex] : [...new Set(hex)];
+    if (!hashes.length) return;
+    const slots = hashes.map((h) => this.place(id, h));
+    this.slotsOf.set(id, slots.length === 1 ? slots[0] : slots);
+  }
+
+  private place(id: T, hex: string): number {
     const slot = this.freeSlots.pop() ?? this.ids.length;
     this.ensureCapacity(slot + 1);
     this.ids[slot] = id;
-    this.slotOf.set(id, slot);
     this.words.set(wordsOf(hex), slot * WORDS);
     this.chunks(slot).forEach((value, c) => this.buckets.add(bucketOf(c, value), slot));
+    return slot;
   }
 
+  /** Forgets an id and every hash it owns. */
   remove(id: T): void {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return;
-    this.chunks(slot).forEach((value, c) => this.buckets.delete(bucketOf(c, value), slot));
-    this.slotOf.delete(id);
-    this.ids[slot] = undefined;
-    this.freeSlots.push(slot);
+    const slots = this.slotsOf.get(id);
+    if (slots === undefined) return;
+    for (const slot of typeof slots === 'number' ? [slots] : slots) {
+      this.chunks(slot).forEach((value, c) => this.buckets.delete(bucketOf(c, value), slot));
+      this.ids[slot] = undefined;
+      this.freeSlots.push(slot);
+    }
+    this.slotsOf.delete(id);
   }
 
   has(id: T): boolean {
-    return this.slotOf.has(id);
+    return this.slotsOf.has(id);
   }
 
-  /** The smallest distance from an indexed id's hash to any of the query hashes (256 when there are none). */
+  /** The smallest distance from any of an indexed id's hashes to any of the query hashes (256 when there are none). */
   distance(id: T, queries: string[]): number {
-    const slot = this.slotOf.get(id);
+    const slots = this.slotsOf.get(id);
     let best = 256;
-    if (slot === undefined) return best;
+    if (slots === undefined) return best;
     for (const hex of queries) {
       const query = wordsOf(hex);
-      let distance = 0;
-      for (let w = 0, base = slot * WORDS; w < WORDS; w++) distance += popcount(query[w] ^ this.words[base + w]);
-      best = Math.min(best, distance);
+      for (const slot of typeof slots === 'number' ? [slots] : slots) {
+        let distance = 0;
+        for (let w = 0, base = slot * WORDS; w < WORDS; w++) distance += popcount(query[w] ^ this.words[base + w]);
+        best = Math.min(best, distance);
+      }
     }
     return best;
   }
 
-  /** Every indexed id within `radius` of any of the query hashes, with its smallest distance. */
+  /** Every indexed id with a hash within `radius` of any of the query hashes, once, with its smallest distance. */
   search(queries: string[], radius = PDQ_MATCH_DISTANCE): Map<T, number> {
     const found = new Map<T, number>();
     const words = this.words;

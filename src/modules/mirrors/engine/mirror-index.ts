@@ -18,6 +18,11 @@ export interface RemovedAccount {
   /** PDQ of the avatar (hex) and its quality; hashes below quality 50 are ignored. */
   avatarPdq?: string | null;
   avatarQuality?: number | null;
+  /**
+   * PAX-internal hashes of the avatar's normalised forms (avatar-variants.ts): what lets a cropped,
+   * padded or rotated re-upload match. Never exported as PDQ.
+   */
+  avatarVariants?: string[] | null;
   organisationIds?: string[];
   removedAt: Date;
 }
@@ -29,7 +34,10 @@ export interface ScreeningSubject {
   displayName?: string | null;
   bio?: string | null;
   links?: string[];
-  /** The avatar's PDQ hashes: the original first, then any rotations and flips to try. */
+  /**
+   * The avatar's hashes: the plain PDQ first, then any rotations and flips and the normalised forms
+   * to try (avatar-variants.ts `probes`).
+   */
   avatarPdq?: string[] | null;
   avatarQuality?: number | null;
   organisationIds?: string[];
@@ -69,7 +77,7 @@ interface Entry {
 }
 
 /** An entry as `prepare` computes it; the index keeps the bio's MinHash and the avatar's hash in arrays of its own. */
-type PreparedEntry = Entry & { bio: Uint32Array | null; avatar: string | null };
+type PreparedEntry = Entry & { bio: Uint32Array | null; avatar: string | null; avatarVariants: string[] };
 
 /** How many candidates each kind of evidence may put forward for full scoring. */
 const NAME_QUOTA = 100;
@@ -78,6 +86,7 @@ const OTHER_QUOTA = 40;
 const MAX_POSTING = 500;
 const DAY = 86_400_000;
 const NO_LINKS: string[] = [];
+const NO_VARIANTS: string[] = [];
 
 const similarity = (a: string, b: string) => (a && b ? 1 - levenshtein(a, b) / Math.max(a.length, b.length) : 0);
 const compact = (key: string) => key.replace(/[^a-z0-9]/g, '');
@@ -168,6 +177,7 @@ export class MirrorIndex {
       links: signal.links.length ? signal.links : NO_LINKS,
       exactLinks: signal.exactLinks?.length ? signal.exactLinks : NO_LINKS,
       avatar: signal.avatarPdq,
+      avatarVariants: signal.avatarVariants?.length ? signal.avatarVariants : NO_VARIANTS,
     });
   }
 
@@ -179,7 +189,7 @@ export class MirrorIndex {
     return list;
   }
 
-  private insert({ bio, avatar, ...entry }: PreparedEntry): void {
+  private insert({ bio, avatar, avatarVariants, ...entry }: PreparedEntry): void {
     const account = entry.account;
     this.remove(account.id);
     const slot = this.freeSlots.pop() ?? this.entries.length;
@@ -191,7 +201,7 @@ export class MirrorIndex {
       this.cores.add(entry.handle.core);
       this.coreOwners.add(entry.handle.core, slot);
     }
-    if (avatar) this.avatars.add(slot, avatar);
+    if (avatar || avatarVariants.length) this.avatars.add(slot, avatar ? [avatar, ...avatarVariants] : avatarVariants);
     this.hasBio[slot] = bio ? 1 : 0;
     if (bio) {
       this.bios.set(bio, slot * MINHASH_SIZE);
@@ -433,6 +443,8 @@ export interface SignalEntry {
   nameKeys: NameKeys | null;
   /** The avatar's PDQ as the index holds it (lower-case hex), or null when it has none of quality 50 or more. */
   avatarPdq: string | null;
+  /** PAX-internal hashes of the avatar's normalised forms (lower-case hex, not PDQs of the image); may be empty. */
+  avatarVariants: string[];
   /** The bio's MinHash: 64 unsigned 32-bit words, little-endian, base64. */
   bioMinhash: string | null;
   /** Folded link keys, e.g. `tg:umar_backup`, for fuzzy link matches. */
@@ -458,6 +470,7 @@ export function signalEntryOf(id: string, account: RemovedAccount, organisations
     handleKeys: entry.handle,
     nameKeys: entry.name,
     avatarPdq: entry.avatar,
+    avatarVariants: entry.avatarVariants,
     bioMinhash: entry.bio ? minhashToBase64(entry.bio) : null,
     links: entry.links,
     exactLinks: entry.exactLinks,
@@ -499,6 +512,7 @@ function prepare(account: RemovedAccount): PreparedEntry {
     bio: account.bio ? minhash(account.bio) : null,
     ...linksOf(account.bio, account.links),
     avatar: usable ? account.avatarPdq!.toLowerCase() : null,
+    avatarVariants: (account.avatarVariants ?? NO_VARIANTS).filter(isPdqHex).map((h) => h.toLowerCase()),
   };
 }
 
