@@ -227,7 +227,7 @@ describe('designation import from the published lists', () => {
       const flagOf = async (request: { id: string }) => (await t.cw.ok(t.cw.supervisor, FLAGS, { id: request.id })).takedownRequest.reviewFlags[0].id as string;
       const [submittedFlag, draftFlag] = [await flagOf(submitted), await flagOf(draft)];
       const acknowledge = (token: string, flagId: string, note = 'the account also posts for TTP, still designated: the request stands') =>
-        t.exchange.gql(token, ACKNOWLEDGE, { input: { flagId, note } });
+        t.exchange.gql(token, ACKNOWLEDGE, { input: { id: flagId, note } });
 
       for (const token of [t.cw.xReviewer, t.cw.metaReviewer]) expect(errorCode(await acknowledge(token, submittedFlag))).toBe('FORBIDDEN');
       const byOtherAgency = await acknowledge(t.cw.moiAnalyst, submittedFlag);
@@ -240,7 +240,7 @@ describe('designation import from the published lists', () => {
       expect(errorCode(await acknowledge(t.cw.supervisor, submittedFlag, '   '))).toBe('BAD_USER_INPUT');
       expect((await t.cw.ok(t.cw.supervisor, FLAGS, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: true, reviewFlags: [{ acknowledgedAt: null }] });
 
-      const settled = (await t.cw.ok(t.cw.supervisor, ACKNOWLEDGE, { input: { flagId: submittedFlag, note: ' kept: also posts for TTP ' } })).acknowledgeReviewFlag;
+      const settled = (await t.cw.ok(t.cw.supervisor, ACKNOWLEDGE, { input: { id: submittedFlag, note: ' kept: also posts for TTP ' } })).acknowledgeReviewFlag;
       expect(settled).toMatchObject({ id: submitted.id, status: 'SUBMITTED', version: submitted.version, needsReview: false, reviewFlags: [{ id: submittedFlag, acknowledgedAt: expect.any(String), acknowledgementNote: 'kept: also posts for TTP' }] });
       expect((await t.cw.ok(t.cw.moiAnalyst, FLAGS, { id: submitted.id })).takedownRequest.reviewFlags[0].acknowledgementNote).toBe('kept: also posts for TTP');
       expect((await t.cw.ok(t.cw.xReviewer, FLAGS, { id: submitted.id })).takedownRequest).toMatchObject({ needsReview: false, reviewFlags: [{ acknowledgedAt: expect.any(String), acknowledgementNote: null }] });

@@ -98,6 +98,13 @@ describe('mirror detection through the API', () => {
     expect(errorCode(junk)).toBe('BAD_USER_INPUT');
     const badHash = await t.exchange.gql(xSystem, SCREEN, { input: { platform: 'X', handle: 'h', avatarPdq: 'xyz' } });
     expect(errorCode(badHash)).toBe('BAD_USER_INPUT');
+    const both = await t.exchange.gql(xSystem, SCREEN, { input: { platform: 'X', handle: 'h', avatarPdq: 'f'.repeat(64), avatarImage: (await renderedLogo()).toString('base64') } });
+    expect(both.errors?.[0]).toMatchObject({ message: 'send the avatar as avatarImage or as avatarPdq, not both', extensions: { code: 'BAD_USER_INPUT' } });
+    // 20,000 × 20,000 white pixels compress to a few hundred kilobytes; decoded they would be 1.2 GB.
+    const bomb = await sharp({ create: { width: 20_000, height: 20_000, channels: 3, background: '#ffffff' }, limitInputPixels: false }).png({ compressionLevel: 9 }).toBuffer();
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    const refused = await t.exchange.gql(xSystem, SCREEN, { input: { platform: 'X', handle: 'h', avatarImage: bomb.toString('base64') } });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
     const batch = `mutation($input: ScreenAccountsInput!) { screenAccounts(input: $input) { handle verdict } }`;
     const tooMany = await t.exchange.gql(xSystem, batch, { input: { accounts: Array.from({ length: 1001 }, (_, i) => ({ platform: 'X', handle: `h${i}` })) } });
     expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');

@@ -1,3 +1,4 @@
+import { SIGNAL_KEY_SCHEME } from '../src/modules/signals/signal-log';
 import { SignalChange, SignalFeedState } from '../src/modules/signals/signal.entity';
 import { StatusHistoryEntry } from '../src/modules/takedowns/takedown.entity';
 import { useCasework } from './helpers/casework';
@@ -57,5 +58,21 @@ describe('reconciling the signal feed with the status history', () => {
     await db().getRepository(SignalChange).delete({ seq: tombstone.seq });
     expect(await reconcile()).toBe(1);
     expect(await changesOf(accountId)).toEqual(['upsert', 'tombstone']);
+  });
+
+  it('re-keys every entry once after the keys changed, so the feed equals a fresh build again', async () => {
+    const { accountId } = await removed();
+    const [entry] = await db().getRepository(SignalChange).find({ where: { accountId } });
+    const fresh = JSON.parse(entry.payload!);
+    // As an older engine would have keyed it, under an older scheme.
+    await db().getRepository(SignalChange).update({ seq: entry.seq }, { payload: JSON.stringify({ ...fresh, handleKeys: { ...fresh.handleKeys, core: 'stale' } }) });
+    expect(await reconcile()).toBe(0);
+    await db().getRepository(SignalFeedState).update({ id: 'feed' }, { keyScheme: SIGNAL_KEY_SCHEME - 1 });
+    expect(await reconcile()).toBe(1);
+    const rewritten = await db().getRepository(SignalChange).find({ where: { accountId }, order: { seq: 'ASC' } });
+    expect(rewritten.map((c) => c.op)).toEqual(['upsert', 'upsert']);
+    expect(JSON.parse(rewritten[1].payload!)).toEqual(fresh);
+    expect((await db().getRepository(SignalFeedState).findOneByOrFail({ id: 'feed' })).keyScheme).toBe(SIGNAL_KEY_SCHEME);
+    expect(await reconcile()).toBe(0);
   });
 });

@@ -171,7 +171,7 @@ function speed(index: MirrorIndex, queries: LabelledQuery[], bruteForceSample: n
   };
 }
 
-function main() {
+async function main() {
   const options = new Command('eval:mirrors').option('--sizes <list>', 'index sizes', '100000,1000000').option('--seed <n>', 'held-out seed (training used 20261123)', '7')
     .option('--brute-force-sample <n>', 'positives scanned by brute force per size (default 100 below 1M, 20 at 1M)').parse().opts();
   say(`# Mirror detection evaluation — ${new Date().toISOString()} — node ${process.version}`);
@@ -192,7 +192,10 @@ function main() {
   say('| indexed accounts | build s | heap | screen p50 ms | screen p99 ms | brute-force scan p50 ms (sample agreeing) | brute-force recall | index recall | recall loss (lost, by family) | sample: top-10 of scan also in index top-10 |');
   say('|---|---|---|---|---|---|---|---|---|---|');
   rows.forEach((row) => say(row));
-  void evaluateAvatarEdits(say);
+  await evaluateAvatarEdits(say);
 }
 
-main();
+main().catch((error) => {
+  process.stderr.write(`eval:mirrors failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -349,7 +349,7 @@ function AcknowledgeFlag({ flag, onChanged }: { flag: ReviewFlag; onChanged(): v
   const [result, acknowledge] = useMutation(ACKNOWLEDGE_REVIEW_FLAG);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!(await acknowledge({ input: { flagId: flag.id, note } })).error) onChanged();
+    if (!(await acknowledge({ input: { id: flag.id, note } })).error) onChanged();
   };
   return (
     <form onSubmit={submit} className="move">

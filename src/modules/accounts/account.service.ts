@@ -73,7 +73,7 @@ export class AccountService {
       .getOne();
     if (earlier) throw conflict(`@${key} on ${input.platform} is already flagged`, { existingId: earlier.id });
     const captured = (input.evidence ?? []).map((item) => this.evidence.decode(item));
-    const [avatar] = await hashAvatarImages(this.workers, [input.avatarImage]);
+    const [avatar] = await hashAvatarImages(this.workers, [input]);
     const id = await inTransaction(this.db, async (em) => {
       const organisations = organisationIds.length ? await em.findBy(Organisation, { id: In(organisationIds) }) : [];
       const missing = organisationIds.find((o) => !organisations.some((found) => found.id === o));

@@ -10,7 +10,10 @@ export const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
  * or null where there was no image. An upload too large or that does not decode is BAD_USER_INPUT,
  * before anything is written.
  */
-export async function hashAvatarImages(workers: TaskPool, uploads: (string | null | undefined)[]): Promise<(AvatarHashes | null)[]> {
+export async function hashAvatarImages(workers: TaskPool, profiles: { avatarImage?: string | null; avatarPdq?: string | null }[]): Promise<(AvatarHashes | null)[]> {
+  // Which of two avatars the account has is not PAX's to guess.
+  if (profiles.some((p) => p.avatarImage && p.avatarPdq)) throw badInput('send the avatar as avatarImage or as avatarPdq, not both', { field: 'avatarPdq' });
+  const uploads = profiles.map((p) => p.avatarImage);
   const images = uploads.flatMap((upload) => (upload ? [Buffer.from(upload, 'base64')] : []));
   if (images.some((bytes) => bytes.length > MAX_AVATAR_BYTES)) throw badInput('avatarImage is larger than 2 MiB');
   const hashes = images.length ? await workers.run('hashImages', images) : [];

@@ -4,7 +4,7 @@ import { PaxContext, principalOf } from '../../context';
 import { Clock } from '../../common/clock';
 import { badInput, conflict, PaxError, PaxErrorCode } from '../../common/errors';
 import { newId } from '../../common/ids';
-import { isUniqueViolation, serialiseByName } from '../../db/dialect';
+import { engineOf, isUniqueViolation, serialiseByName } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
 import { EventBus, TakedownReviewFlaggedEvent } from '../../events/event-bus';
 import { AccountOrganisation } from '../accounts/account.entity';
@@ -77,7 +77,7 @@ export class DesignationImportService {
     if (list.entities.length === 0) throw badInput(`the file carries no entities; PAX imports whole lists, and an empty one would de-list every organisation of the ${list.list}; nothing was imported`);
     if (input.dryRun) {
       await refuseStale(this.db.manager, list);
-      const plan = await this.plan(this.db.manager, list, progress);
+      const plan = await this.plan(this.db.manager, list, progress, true);
       refuseMassDelisting(plan, input);
       return this.result(input.source, plan, true);
     }
@@ -87,7 +87,8 @@ export class DesignationImportService {
       const plan = await inTransaction(this.db, async (em) => {
         await serialiseByName(this.db, em, 'designation-import');
         await refuseStale(em, list);
-        const planned = await this.plan(em, list, progress);
+        // On SQLite other requests share the open transaction's connection, so it must not yield.
+        const planned = await this.plan(em, list, progress, engineOf(this.db) === 'postgres');
         refuseMassDelisting(planned, input);
         flagged = await this.apply(em, planned, partnerId, progress);
         return planned;
@@ -100,7 +101,8 @@ export class DesignationImportService {
     }
   }
 
-  private async plan(em: EntityManager, list: SanctionsList, progress: ImportProgress): Promise<Plan> {
+  /** `yields`: let other requests run between slices of the matching, which takes seconds for large lists. */
+  private async plan(em: EntityManager, list: SanctionsList, progress: ImportProgress, yields: boolean): Promise<Plan> {
     const organisations = new Map<string, PlannedOrganisation>(
       (await em.find(Organisation)).map((o) => [o.id, { id: o.id, name: o.name, aliases: [...o.aliases], isNew: false, delistedAt: o.delistedAt, aliasesAdded: [] }]),
     );
@@ -112,7 +114,7 @@ export class DesignationImportService {
     // Normalising every known name takes seconds at tens of thousands of organisations.
     for (const [index, organisation] of [...organisations.values()].entries()) {
       matcher.add(organisation);
-      if (index % 200 === 199) await nextTurn();
+      if (yields && index % 200 === 199) await nextTurn();
     }
     const today = this.clock.now().toISOString().slice(0, 10);
     const plan: Plan = {
@@ -125,8 +127,7 @@ export class DesignationImportService {
     const carriedBy = new Map(designations.filter((d) => d.list === list.list).map((d) => [d.organisationId, d.reference]));
     for (const [index, entity] of list.entities.entries()) {
       if (index % 100 === 0) progress('matching', index, list.entities.length);
-      // Other requests run between slices (here and above); nothing is written yet, so none of them can see half an import.
-      if (index % 200 === 199) await nextTurn();
+      if (yields && index % 200 === 199) await nextTurn();
       checkLengths(list, entity);
       const strongAliases = entity.aliases.filter((alias) => alias.strong).map((alias) => alias.name);
       const existing = byReference.get(entity.reference);

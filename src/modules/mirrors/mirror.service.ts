@@ -167,12 +167,12 @@ export class MirrorService {
     const principal = principalOf(ctx);
     const foreign = inputs.find((i) => !principal.platforms.includes(i.platform));
     if (foreign) throw badInput(`you screen sign-ups on your own platforms (${principal.platforms.join(', ')}), not ${foreign.platform}`);
-    const subjects = await this.subjectsOf(inputs);
+    const { subjects, plainHashes } = await this.subjectsOf(inputs);
     const screened = await this.screenSubjects(subjects, { limit: 5, minProbability: 0.2 });
     const snapshots = await this.snapshots(screened.flat().map((m) => m.account));
     const alarming = inputs.flatMap((input, i) => {
       const best = screened[i][0];
-      return best && best.probability >= POSSIBLE_THRESHOLD ? [{ index: i, candidateAccountId: null, candidate: snapshotOf(input, subjects[i]), match: best }] : [];
+      return best && best.probability >= POSSIBLE_THRESHOLD ? [{ index: i, candidateAccountId: null, candidate: snapshotOf(input, plainHashes[i]), match: best }] : [];
     });
     const raised = await this.raise(principal, MirrorAlertSource.SCREENING, alarming);
     const alertOf = new Map(alarming.map(({ index }, n) => [index, raised[n]]));
@@ -202,7 +202,7 @@ export class MirrorService {
     const [matches] = await this.screenSubjects([subject], { limit: 2 });
     const best = matches.find((m) => m.account.id !== account.id);
     if (best && best.probability >= POSSIBLE_THRESHOLD) {
-      await this.raise(principalOf(ctx), MirrorAlertSource.FLAGGED, [{ candidateAccountId: account.id, candidate: snapshotOf({ ...account, links: account.links ?? [] }, subject), match: best }]);
+      await this.raise(principalOf(ctx), MirrorAlertSource.FLAGGED, [{ candidateAccountId: account.id, candidate: snapshotOf({ ...account, links: account.links ?? [] }, account.avatarPdq && (account.avatarQuality ?? 100) >= PDQ_MIN_QUALITY ? account.avatarPdq : null), match: best }]);
     }
   }
 
@@ -213,12 +213,22 @@ export class MirrorService {
   }
 
   /** The subjects to screen; uploaded avatars are hashed in the worker pool, all in one task. */
-  private async subjectsOf(inputs: ScreenAccountInput[]): Promise<ScreeningSubject[]> {
-    const hashes = await hashAvatarImages(this.workers, inputs.map((input) => input.avatarImage));
-    return inputs.map((input, i) => {
+  /**
+   * The subjects to screen, and each one's plain PDQ for its alert: only a Meta-compatible hash of
+   * quality 50 or more, never one of PAX's forms, which must not reach a stored account or HMA.
+   */
+  private async subjectsOf(inputs: ScreenAccountInput[]): Promise<{ subjects: ScreeningSubject[]; plainHashes: (string | null)[] }> {
+    const hashes = await hashAvatarImages(this.workers, inputs);
+    const subjects = inputs.map((input, i) => {
       const avatar = hashes[i] ? screeningAvatar(hashes[i]!) : { avatarPdq: input.avatarPdq ? [input.avatarPdq.toLowerCase()] : [], avatarQuality: null };
       return { platform: input.platform, handle: input.handle, displayName: input.displayName, bio: input.bio, links: input.links ?? [], ...avatar };
     });
+    const plainHashes = inputs.map((input, i) => {
+      const hashed = hashes[i];
+      if (hashed) return hashed.quality >= PDQ_MIN_QUALITY ? hashed.hex : null;
+      return input.avatarPdq?.toLowerCase() ?? null;
+    });
+    return { subjects, plainHashes };
   }
 
   /**
@@ -392,13 +402,13 @@ function viewOf(match: MirrorMatch, snapshot: RemovedAccountSnapshot): MirrorMat
   };
 }
 
-function snapshotOf(input: { platform: Platform; handle: string; displayName?: string | null; bio?: string | null; links?: string[] | null }, subject: ScreeningSubject): CandidateSnapshot {
+function snapshotOf(input: { platform: Platform; handle: string; displayName?: string | null; bio?: string | null; links?: string[] | null }, plainPdq: string | null): CandidateSnapshot {
   return {
     platform: input.platform,
     handle: input.handle,
     displayName: input.displayName ?? null,
     bio: input.bio ?? null,
     links: input.links ?? [],
-    avatarPdq: subject.avatarPdq?.[0] ?? null,
+    avatarPdq: plainPdq,
   };
 }

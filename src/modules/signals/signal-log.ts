@@ -6,6 +6,13 @@ import { readRemovedAccounts } from '../mirrors/removed-accounts';
 import { Organisation } from '../organisations/organisation.entity';
 import { SignalChange, SignalOp } from './signal.entity';
 
+/**
+ * The version of the keys an entry carries (normalisation, link forms, avatar forms). Raise it with
+ * any change to what `signalEntryOf` computes for the same account: the next start then re-keys
+ * every entry, so that the feed and the server's index, which loads from it, equal a fresh build.
+ */
+export const SIGNAL_KEY_SCHEME = 2;
+
 /** The last change of each account, or none. */
 export async function latestChanges(em: EntityManager, accountIds: string[]): Promise<Map<string, SignalChange>> {
   const rows = accountIds.length ? await em.getRepository(SignalChange).find({ where: { accountId: In(accountIds) }, order: { seq: 'ASC' } }) : [];

@@ -33,8 +33,9 @@ export class SignalChange {
 }
 
 /**
- * The feed's one row of state: changes at or below `floor` have been compacted away, and status
- * changes up to `reconciledThrough` have been checked against the feed.
+ * The feed's one row of state: changes at or below `floor` have been compacted away, status
+ * changes up to `reconciledThrough` have been checked against the feed, and its entries were keyed
+ * with `keyScheme`.
  */
 @Entity('signal_feed')
 export class SignalFeedState {
@@ -46,4 +47,8 @@ export class SignalFeedState {
 
   @Column({ type: Date, nullable: true })
   reconciledThrough!: Date | null;
+
+  /** The `SIGNAL_KEY_SCHEME` the entries were last keyed with; null before the first start that checked. */
+  @Column({ type: 'integer', nullable: true })
+  keyScheme!: number | null;
 }

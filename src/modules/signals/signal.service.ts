@@ -7,7 +7,7 @@ import { DocumentSigner, FORMAT, SignalPublicJwk, SigningKey } from '../../match
 import { StatusHistoryEntry, TakedownRequestAccount } from '../takedowns/takedown.entity';
 import { TakedownStatus } from '../takedowns/takedown.enums';
 import { readRemovedAccounts } from '../mirrors/removed-accounts';
-import { latestChanges, recordSignalChanges } from './signal-log';
+import { latestChanges, recordSignalChanges, SIGNAL_KEY_SCHEME } from './signal-log';
 import { SignalChange, SignalFeedState, SignalOp } from './signal.entity';
 import { publicKeySet } from './signal-keys';
 
@@ -193,7 +193,10 @@ export class SignalService {
    * change are recomputed.
    */
   async reconcile(): Promise<number> {
-    const through = (await this.db.getRepository(SignalFeedState).findOneBy({ id: 'feed' }))?.reconciledThrough ?? null;
+    const state = await this.db.getRepository(SignalFeedState).findOneBy({ id: 'feed' });
+    // After the keys changed, every entry is computed again: a full pass that rewrites what differs.
+    const rekey = state?.keyScheme !== SIGNAL_KEY_SCHEME;
+    const through = rekey ? null : (state?.reconciledThrough ?? null);
     const since = through && new Date(through.getTime() - RECONCILE_MARGIN_MS);
     const changes = await this.db.getRepository(StatusHistoryEntry).find({
       select: { takedownRequestId: true, at: true },
@@ -213,14 +216,21 @@ export class SignalService {
     let written = 0;
     for (let i = 0; i < ids.length; i += RECONCILE_BATCH) {
       const batch = ids.slice(i, i + RECONCILE_BATCH);
-      const standing = await readRemovedAccounts(this.db.manager, batch);
-      const latest = await latestChanges(this.db.manager, batch);
-      const drifted = standing.filter(({ id, account }) => (latest.get(id)?.op === SignalOp.UPSERT) !== (account !== null)).map((s) => s.id);
+      let drifted = batch;
+      if (!rekey) {
+        const standing = await readRemovedAccounts(this.db.manager, batch);
+        const latest = await latestChanges(this.db.manager, batch);
+        drifted = standing.filter(({ id, account }) => (latest.get(id)?.op === SignalOp.UPSERT) !== (account !== null)).map((s) => s.id);
+      } else if (ids.length > RECONCILE_BATCH) {
+        this.log.info({ done: i, total: ids.length }, 're-keying the signal feed');
+      }
       if (drifted.length) written += await inTransaction(this.db, (em) => recordSignalChanges(em, drifted));
     }
     const newest = changes.reduce<Date | null>((max, h) => (!max || h.at > max ? h.at : max), through);
-    if (newest && newest !== through) await this.db.getRepository(SignalFeedState).update({ id: 'feed' }, { reconciledThrough: newest });
-    if (written) this.log.info({ written, checked: ids.length, incremental: Boolean(since) }, 'signal feed reconciled with the removed accounts');
+    if (rekey || (newest && newest !== through)) {
+      await this.db.getRepository(SignalFeedState).update({ id: 'feed' }, { reconciledThrough: newest, keyScheme: SIGNAL_KEY_SCHEME });
+    }
+    if (written) this.log.info({ written, checked: ids.length, incremental: Boolean(since), rekey }, 'signal feed reconciled with the removed accounts');
     return written;
   }
 }

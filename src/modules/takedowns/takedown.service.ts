@@ -7,6 +7,7 @@ import { Classification, Distribution } from '../../common/enums';
 import { assertExpectedVersion, badInput, conflict, forbidden, invalidTransition, notFound } from '../../common/errors';
 import { Connection, PageArgs, paginate } from '../../common/connection';
 import { isId, newId } from '../../common/ids';
+import { inTransaction } from '../../db/transaction';
 import { lockForUpdate } from '../../db/dialect';
 import { Clock } from '../../common/clock';
 import { EventBus, TakedownOverdueEvent, TakedownReviewFlaggedEvent, TakedownStatusChangedEvent } from '../../events/event-bus';
@@ -195,10 +196,10 @@ export class TakedownService {
     const principal = principalOf(ctx);
     const note = input.note.trim();
     if (!note) throw badInput('note must say why the request stands or what the agency does instead', { field: 'note' });
-    const requestId = await this.db.transaction(async (em) => {
-      const flag = isId(input.flagId) ? await em.findOneBy(ReviewFlag, { id: input.flagId }) : null;
-      const request = flag && (await this.find(principal, flag.takedownRequestId, em));
-      if (!flag || !request) throw notFound('ReviewFlag', input.flagId);
+    const requestId = await inTransaction(this.db, async (em) => {
+      const flag = isId(input.id) ? await em.findOneBy(ReviewFlag, { id: input.id }) : null;
+      const request = flag && (await this.find(principal, flag.takedownRequestId, em, true));
+      if (!flag || !request) throw notFound('ReviewFlag', input.id);
       if (request.originatorPartnerId !== principal.partnerId) throw forbidden('only the agency that sent the request may acknowledge its review flags');
       const settled = await em
         .createQueryBuilder()

@@ -214,8 +214,8 @@ export class TakedownOverdueNotice {
 
 @InputType()
 export class AcknowledgeReviewFlagInput {
-  @Field(() => ID)
-  flagId: string;
+  @Field(() => ID, { description: 'The review flag.' })
+  id: string;
 
   @Field({ description: 'Why the request stands (e.g. the account also serves a group still designated) or what the agency does instead (e.g. withdraws it).' })
   @MaxLength(4000)

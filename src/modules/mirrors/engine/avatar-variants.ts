@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { pdqFromPixels, PDQ_MIN_QUALITY, PdqResult } from './pdq';
-import { pdqFromImage } from './pdq-image';
+import { MAX_INPUT_PIXELS, MAX_SIDE, pdqFromImage } from './pdq-image';
 
 /**
  * PAX-internal hashes that let an avatar be found again after the edits people make when they
@@ -67,9 +67,9 @@ export async function avatarHashes(input: string | Buffer): Promise<AvatarHashes
   const whole = { left: 0, top: 0, width: raster.width, height: raster.height };
   const canonical = await canonicalHash(raster, whole);
   const trimmed = await trimmedRegion(raster);
-  const variants = [canonical, trimmed && (await canonicalHash(raster, trimmed))];
-  variants.push(await canonicalHash(raster, centred(whole, INDEXED_CROP)));
-  const probes: (PdqResult | null)[] = [trimmed && (await canonicalHash(raster, trimmed))];
+  const trimmedHash = trimmed && (await canonicalHash(raster, trimmed));
+  const variants = [canonical, trimmedHash, await canonicalHash(raster, centred(whole, INDEXED_CROP))];
+  const probes: (PdqResult | null)[] = [trimmedHash];
   for (const fraction of PROBE_CENTRED_CROPS) probes.push(await canonicalHash(raster, centred(whole, fraction)));
   for (let corner = 0; corner < 4; corner++) probes.push(await canonicalHash(raster, cornerWindow(whole, PROBE_CORNER_CROP, corner)));
   return {
@@ -94,9 +94,18 @@ function usable(results: (PdqResult | null)[]): string[] {
   return [...new Set(results.filter((r): r is PdqResult => !!r && r.quality >= FORM_MIN_QUALITY).map((r) => r.hex))];
 }
 
-/** Transparent pixels become white, as a platform shows a transparent avatar on a light page. */
+/**
+ * Transparent pixels become white, as a platform shows a transparent avatar on a light page. The
+ * forms are 64×64, so nothing is lost at 512 a side, and a small file that decodes to a huge
+ * picture (a decompression bomb) never becomes a raw buffer of hundreds of megabytes.
+ */
 async function flattened(input: string | Buffer): Promise<Raster> {
-  const { data, info } = await sharp(input, { failOn: 'error' }).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
+    .resize(MAX_SIDE, MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 

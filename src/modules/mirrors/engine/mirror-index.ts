@@ -271,7 +271,7 @@ export class MirrorIndex {
     for (const link of query.links) hit(pools.links, this.links.get(link));
     const picked = new Set<number>();
     for (const [pool, quota] of [[pools.names, NAME_QUOTA], [pools.avatars, OTHER_QUOTA], [pools.bios, OTHER_QUOTA], [pools.links, OTHER_QUOTA]] as const) {
-      for (const [id] of [...pool].sort((a, b) => b[1] - a[1]).slice(0, quota)) picked.add(id);
+      for (const [id] of [...pool].sort((a, b) => b[1] - a[1] || this.publicOrder(a[0], b[0])).slice(0, quota)) picked.add(id);
     }
     return [...picked];
   }
@@ -287,6 +287,18 @@ export class MirrorIndex {
    * that both explain a mirror are not equally likely its original. The order is the same whatever
    * order the candidates came in.
    */
+  /**
+   * The last word on equal candidates: platform and handle, then the id. Two indexes holding the
+   * same accounts in another order (one loaded from the signal feed, one built from the database)
+   * then keep and rank the same ones; the public view comes first because the two key their
+   * accounts by different ids (the feed's entry id, the account id).
+   */
+  private publicOrder(a: number, b: number): number {
+    const [x, y] = [this.entries[a]!.account, this.entries[b]!.account];
+    const order = (p: string, q: string) => (p < q ? -1 : p > q ? 1 : 0);
+    return order(x.platform, y.platform) || order(x.handle, y.handle) || order(x.id, y.id);
+  }
+
   private rank(query: PreparedSubject, slots: number[], options: ScreenOptions): MirrorMatch[] {
     const limit = options.limit ?? 5;
     const floor = options.minProbability ?? 0.05;
@@ -305,9 +317,7 @@ export class MirrorIndex {
       if (tied.length > 1) {
         forms ??= { handle: writtenForms(query.raw.handle), name: writtenForms(query.raw.displayName) };
         const close = new Map(tied.map(({ slot }) => [slot, this.closeness(query, forms!, slot)]));
-        // Then the id, so that two indexes holding the same accounts in another order agree.
-        const id = (slot: number) => this.entries[slot]!.account.id;
-        tied.sort((a, b) => compareCloseness(close.get(b.slot)!, close.get(a.slot)!) || b.p - a.p || (id(a.slot) < id(b.slot) ? -1 : id(a.slot) > id(b.slot) ? 1 : 0));
+        tied.sort((a, b) => compareCloseness(close.get(b.slot)!, close.get(a.slot)!) || b.p - a.p || this.publicOrder(a.slot, b.slot));
       }
       ranked.push(...tied);
       start = end;

@@ -1,5 +1,5 @@
 import { consonantKey, coreKey, nameKeys, phoneticKey, readableCore, visualKey } from './normalise';
-import { exactLinks, extractLinks, fuzzyLinkKey, minhash, minhashSimilarity } from './text';
+import { exactLinks, fuzzyLinkKey, linkTokens, minhash, minhashSimilarity } from './text';
 
 describe('name normalisation, one evasion family at a time', () => {
   const original = nameKeys('ttp_media');
@@ -87,10 +87,10 @@ describe('bio text', () => {
 
   it('extracts Telegram and WhatsApp links, @handles and phone numbers in one canonical form', () => {
     expect(
-      extractLinks([
+      linkTokens([
         'Backup: https://t.me/Umar_Media2 and t.me/s/umar_media2 — WhatsApp https://whatsapp.com/channel/0029VaXyZ, chat.whatsapp.com/AbCd',
         'Follow @ttp_rnedia, call +92 300 1234567 or visit www.example.org/news.',
-      ]),
+      ]).fuzzy,
     ).toEqual([
       'handle:ttp_media',
       'phone:923001234567',
@@ -117,6 +117,15 @@ describe('bio text', () => {
 
   it('keeps path case where a site distinguishes it', () => {
     expect(exactLinks(['youtu.be/AbC youtu.be/abc'])).toEqual(['youtube.com/watch?v=AbC', 'youtube.com/watch?v=abc']);
+    expect(exactLinks(['t.me/+AbCdEf t.me/joinchat/XyZ t.me/Umar_Media'])).toEqual(['t.me/+AbCdEf', 't.me/joinchat/XyZ', 't.me/umar_media']);
+  });
+
+  it('drops a parameter as tracking only where the site uses it so, and keeps a second question mark', () => {
+    expect(exactLinks(['example.org/search?s=fidayeen&ref=home x.com/umar_x?s=20 example.org/a?q=1?b'])).toEqual(['example.org/a?q=1?b', 'example.org/search?s=fidayeen&ref=home', 'x.com/umar_x']);
+  });
+
+  it('takes no token from an @ that names nobody', () => {
+    expect(exactLinks(['more to come @... and @___ soon'])).toEqual([]);
   });
 
   it('folds a look-alike channel to the same fuzzy key, but not the same exact link', () => {

@@ -87,8 +87,10 @@ const PHONE_PATTERN = /(?:\+|00)?\d[\d\s().-]{7,17}\d/g;
 const HOST_ALIASES: Record<string, string> = { 'telegram.me': 't.me', 'telegram.dog': 't.me', 'twitter.com': 'x.com' };
 /** Hosts whose paths are account names, which they match without regard to case. */
 const CASELESS_PATHS = new Set(['t.me', 'x.com', 'instagram.com', 'facebook.com', 'tiktok.com']);
-/** Query parameters that track the click rather than name the page. */
-const TRACKING = /^(?:utm_.*|fbclid|gclid|igshid|si|s|ref)$/i;
+/** Query parameters that track the click rather than name the page, on every site. */
+const TRACKING = /^(?:utm_.*|fbclid|gclid|igshid|igsh|mibextid)$/i;
+/** Parameters that track only on some sites: elsewhere `s` or `ref` may name the page. */
+const SITE_TRACKING: Record<string, RegExp> = { 'x.com': /^(?:s|t|ref|ref_src)$/i, 'youtube.com': /^(?:si|feature)$/i, 'youtu.be': /^(?:si|feature)$/i, 'instagram.com': /^(?:ref)$/i };
 
 /**
  * A URL in the form two accounts share it exactly: lower-case host without www., m. or mobile.,
@@ -100,11 +102,12 @@ function exactUrl(rawHost: string, rawPath: string): string {
   let host = rawHost.toLowerCase().replace(/^(?:www|m|mobile)\.(?=.+\..+)/, '');
   host = HOST_ALIASES[host] ?? host;
   const [pathAndQuery] = rawPath.split('#');
-  const [pathPart, query = ''] = pathAndQuery.split('?');
+  const mark = pathAndQuery.indexOf('?');
+  const [pathPart, query] = mark < 0 ? [pathAndQuery, ''] : [pathAndQuery.slice(0, mark), pathAndQuery.slice(mark + 1)];
   let path = pathPart.replace(/[/.,;:!]+$/, '');
   let params = query
     .split('&')
-    .filter((p) => p && !TRACKING.test(p.split('=')[0]))
+    .filter((p) => p && !TRACKING.test(p.split('=')[0]) && !SITE_TRACKING[host]?.test(p.split('=')[0]))
     .join('&')
     .replace(/[.,;:!]+$/, '');
   if (host === 'youtu.be' && path.length > 1) {
@@ -113,7 +116,8 @@ function exactUrl(rawHost: string, rawPath: string): string {
     path = '/watch';
   }
   if (host === 't.me' && path.startsWith('/s/')) path = path.slice(2);
-  if (CASELESS_PATHS.has(host)) path = path.toLowerCase();
+  // Telegram invite hashes (t.me/+AbC, t.me/joinchat/AbC) are case-sensitive; channel names are not.
+  if (CASELESS_PATHS.has(host) && !(host === 't.me' && /^\/(?:\+|joinchat\/)/.test(path))) path = path.toLowerCase();
   return `${host}${path}${params ? `?${params}` : ''}`;
 }
 
@@ -128,7 +132,11 @@ export function exactLinks(texts: (string | null | undefined)[]): string[] {
     if (!raw) continue;
     const text = plainForm(raw);
     for (const match of text.matchAll(URL_PATTERN)) tokens.add(exactUrl(match[1], match[2] ?? ''));
-    for (const match of text.matchAll(HANDLE_PATTERN)) tokens.add(`@${match[1].toLowerCase().replace(/[.]+$/, '')}`);
+    for (const match of text.matchAll(HANDLE_PATTERN)) {
+      // "@..." or "@___" names nobody: two bios that both carry it share no link.
+      const handle = match[1].toLowerCase().replace(/[.]+$/, '');
+      if (/[\p{L}\p{N}]/u.test(handle) && handle.length >= 3) tokens.add(`@${handle}`);
+    }
     for (const match of text.matchAll(PHONE_PATTERN)) {
       const digits = match[0].replace(/\D/g, '').replace(/^00/, '');
       if (digits.length >= 9 && digits.length <= 15) tokens.add(`+${digits}`);
@@ -164,9 +172,4 @@ export function fuzzyLinkKey(exact: string): string {
 export function linkTokens(texts: (string | null | undefined)[]): { exact: string[]; fuzzy: string[] } {
   const exact = exactLinks(texts);
   return { exact, fuzzy: [...new Set(exact.map(fuzzyLinkKey))].sort() };
-}
-
-/** The folded keys of the link-like tokens of a bio or link list. */
-export function extractLinks(texts: (string | null | undefined)[]): string[] {
-  return linkTokens(texts).fuzzy;
 }
