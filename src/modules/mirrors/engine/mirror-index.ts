@@ -271,7 +271,9 @@ export class MirrorIndex {
     for (const link of query.links) hit(pools.links, this.links.get(link));
     const picked = new Set<number>();
     for (const [pool, quota] of [[pools.names, NAME_QUOTA], [pools.avatars, OTHER_QUOTA], [pools.bios, OTHER_QUOTA], [pools.links, OTHER_QUOTA]] as const) {
-      for (const [id] of [...pool].sort((a, b) => b[1] - a[1] || this.publicOrder(a[0], b[0])).slice(0, quota)) picked.add(id);
+      // Ranking decides the order of what is picked; sorting matters only where the quota cuts.
+      if (pool.size <= quota) for (const id of pool.keys()) picked.add(id);
+      else for (const [id] of [...pool].sort((a, b) => b[1] - a[1] || this.publicOrder(a[0], b[0])).slice(0, quota)) picked.add(id);
     }
     return [...picked];
   }
