@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { rng } from './synthetic';
 
 /**
  * Synthetic logos and the edits people make to a profile picture when they re-upload it, for the
@@ -8,23 +9,12 @@ import sharp from 'sharp';
 
 const SIDE = 256;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
 const FONTS = ['DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono'];
 
 /** A distinct logo per seed: a plain or gradient background, then rings, stripes, crescents, stars and letters. */
 export async function renderLogo(seed: number): Promise<Buffer> {
-  const r = random(seed);
+  const r = rng(seed).next;
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)];
   const colour = () => `hsl(${Math.floor(r() * 360)},${40 + Math.floor(r() * 60)}%,${20 + Math.floor(r() * 60)}%)`;
   const at = (margin = 40) => margin + r() * (SIDE - 2 * margin);

@@ -284,12 +284,6 @@ export class MirrorIndex {
   }
 
   /**
-   * Most likely first. Probabilities that differ by less than a reviewer can see (the same
-   * thousandth) are a tie, and the closer evidence wins it (see `closeness`): two removed accounts
-   * that both explain a mirror are not equally likely its original. The order is the same whatever
-   * order the candidates came in.
-   */
-  /**
    * The last word on equal candidates: platform and handle, then the id. Two indexes holding the
    * same accounts in another order (one loaded from the signal feed, one built from the database)
    * then keep and rank the same ones; the public view comes first because the two key their
@@ -301,6 +295,12 @@ export class MirrorIndex {
     return order(x.platform, y.platform) || order(x.handle, y.handle) || order(x.id, y.id);
   }
 
+  /**
+   * Most likely first. Probabilities that differ by less than a reviewer can see (the same
+   * thousandth) are a tie, and the closer evidence wins it (see `closeness`): two removed accounts
+   * that both explain a mirror are not equally likely its original. The order is the same whatever
+   * order the candidates came in.
+   */
   private rank(query: PreparedSubject, slots: number[], options: ScreenOptions): MirrorMatch[] {
     const limit = options.limit ?? 5;
     const floor = options.minProbability ?? 0.05;
@@ -344,7 +344,7 @@ export class MirrorIndex {
       return confusableSkeleton(plain) === mine.skeleton ? 2 : 1;
     };
     return [
-      query.exactLinks.filter((l) => entry.exactLinks.includes(l)).length,
+      sharedExactLinks(query, entry).length,
       level(forms.handle, entry.account.handle, query.handle, entry.handle),
       level(forms.name, entry.account.displayName, query.name, entry.name),
     ];
@@ -371,7 +371,7 @@ export class MirrorIndex {
     const avatarDistance = this.avatars.distance(slot, query.avatars);
     const pdq = Math.max(0, 1 - avatarDistance / 64);
     const bio = minhashSimilarity(query.bio, this.bioOf(slot));
-    const sharedExact = query.exactLinks.filter((l) => entry.exactLinks.includes(l));
+    const sharedExact = sharedExactLinks(query, entry);
     // A folded key that an exact link already explains is not a second, fuzzy match.
     const exactKeys = sharedExact.length ? new Set(sharedExact.map(fuzzyLinkKey)) : null;
     const sharedFuzzy = query.links.filter((l) => entry.links.includes(l) && !exactKeys?.has(l));
@@ -558,6 +558,11 @@ function writtenForms(text: string | null | undefined): WrittenForms | null {
   if (!text) return null;
   const plain = basicForm(text);
   return { plain, skeleton: confusableSkeleton(plain) };
+}
+
+/** The subject's links that the removed account carries exactly: a feature, a tie-break and a signal's text. */
+function sharedExactLinks(query: PreparedSubject, entry: Entry): string[] {
+  return query.exactLinks.filter((l) => entry.exactLinks.includes(l));
 }
 
 /** Lexicographic: the first element that differs decides. */
