@@ -15,9 +15,6 @@ import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqDistance } from '../modules/mir
  * plain PDQ (the index and the screening without the normalised forms), with what the forms cost.
  */
 
-const PHOTOGRAPHS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'pdq-reference', 'images');
-/** Compiled, this file sits one folder deeper (dist/src/bench). */
-const PHOTOGRAPHS_FROM_SOURCE = path.resolve(__dirname, '..', '..', '..', 'shared', 'pdq-reference', 'images');
 const REMOVED_AT = new Date('2026-11-01T00:00:00Z');
 
 interface Original {
@@ -38,8 +35,13 @@ function lcg(seed: number): () => number {
   return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
+/**
+ * The photographs to edit: the images folder of Meta's PDQ reference set, named by
+ * `PAX_EVAL_PHOTOGRAPHS`. Without it the evaluation runs on logos alone and says so.
+ */
 function photographs(): { files: string[]; folder: string | null } {
-  const folder = [PHOTOGRAPHS, PHOTOGRAPHS_FROM_SOURCE].find((f) => fs.existsSync(f)) ?? null;
+  const folder = process.env.PAX_EVAL_PHOTOGRAPHS || null;
+  if (folder && !fs.existsSync(folder)) throw new Error(`PAX_EVAL_PHOTOGRAPHS names ${folder}, which does not exist; point it at the images folder of the PDQ reference set, or unset it to evaluate logos only`);
   // The reference set is one bridge in many edits plus three other pictures; its originals only.
   const files = folder ? fs.readdirSync(folder).filter((f) => !/rotate|flip|mods/.test(f)).sort() : [];
   return { files, folder };
@@ -87,13 +89,15 @@ function typedArrayBytes(value: unknown, seen = new Set<unknown>()): number {
 
 /**
  * The typed arrays of a multi-index of `accounts` ids, each with `hashesPerAccount` random hashes
- * (hashes, buckets, stamps, growth slack included): all of the index but its map of ids, which is
+ * (hashes, built buckets, stamps, growth slack included): all of the index but its map of ids, which is
  * the same for both approaches. Counted, not sampled: heap deltas in this process were noise.
  */
 function memoryOf(accounts: number, hashesPerAccount: number): number {
   const index = new PdqMultiIndex<number>();
   const next = lcg(7);
   for (let i = 0; i < accounts; i++) index.add(i, Array.from({ length: hashesPerAccount }, () => randomHex(next)));
+  // As a screening finds it: the buckets built, the overlay empty.
+  index.settle();
   return typedArrayBytes(index);
 }
 
@@ -146,7 +150,7 @@ export async function evaluateAvatarEdits(say: (line?: string) => void, options:
   const kinds = (['logo', 'photograph'] as const).filter((k) => originals.some((o) => o.kind === k));
   const count = (kind: string) => originals.filter((o) => o.kind === kind).length;
   say(`\n## Avatar edits: ${count('logo')} synthetic logos, ${count('photograph')} photographs, among ${distractors.toLocaleString('en')} random-hash distractors`);
-  if (!folder) say(`(no photographs: the PDQ reference set is absent at ${PHOTOGRAPHS_FROM_SOURCE}; logos only)`);
+  if (!folder) say('(no photographs: set PAX_EVAL_PHOTOGRAPHS to the images folder of the PDQ reference set to include them; logos only)');
   const lowQuality = originals.filter((o) => o.hashes.quality < PDQ_MIN_QUALITY).length;
   say(`An edit counts as found when the top screening result is its original through the avatar signal (distance ≤ ${PDQ_MATCH_DISTANCE}). ${lowQuality} originals have a plain PDQ below quality 50, which screening ignores: plain PDQ cannot find them at all. Mean best distance counts an edit with no usable hash as 256.`);
   say('| edit | originals | plain PDQ: found (top-1) | plain PDQ: another account | plain PDQ: mean best distance | normalised forms: found (top-1) | normalised forms: another account | normalised forms: mean best distance |');

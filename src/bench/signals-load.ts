@@ -14,7 +14,7 @@ async function main() {
   const queries: ScreeningSubject[] = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
   const keys = keySetOf(JSON.parse(fs.readFileSync(keysFile, 'utf8')) as { keys: SignalPublicJwk[] });
   global.gc?.();
-  const before = process.memoryUsage().heapUsed;
+  const { heapUsed: before, arrayBuffers: buffersBefore } = process.memoryUsage();
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 100);
   const started = performance.now();
@@ -23,7 +23,7 @@ async function main() {
   const loadSeconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   global.gc?.();
-  const heap = process.memoryUsage().heapUsed;
+  const { heapUsed: heap, arrayBuffers } = process.memoryUsage();
   const times: number[] = [];
   for (let round = 0; round < 2; round++) {
     for (const query of queries) {
@@ -32,7 +32,7 @@ async function main() {
       if (round === 1) times.push(performance.now() - at);
     }
   }
-  process.stdout.write(`${JSON.stringify({ size: matcher.size, loadSeconds, heapMiB: (heap - before) / 2 ** 20, peakHeapMiB: (Math.max(peak, heap) - before) / 2 ** 20, p50: percentile(times, 50), p99: percentile(times, 99), queries: times.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ size: matcher.size, loadSeconds, heapMiB: (heap - before) / 2 ** 20, arrayBuffersMiB: (arrayBuffers - buffersBefore) / 2 ** 20, peakHeapMiB: (Math.max(peak, heap) - before) / 2 ** 20, p50: percentile(times, 50), p99: percentile(times, 99), queries: times.length })}\n`);
 }
 
 void main();

@@ -68,6 +68,7 @@ export async function runSignals(options: { dir: string; accounts: number; say: 
   const loaded = JSON.parse((await promisify(execFile)(process.execPath, ['--expose-gc', '--max-old-space-size=8192', LOADER, snapshotFile, keysFile, queriesFile], { maxBuffer: 1 << 20 })).stdout);
   say(`| embedded matcher: load and verify the snapshot | ${loaded.loadSeconds.toFixed(1)} s |`);
   say(`| embedded matcher: heap after load (peak while loading) | ${loaded.heapMiB.toFixed(0)} MiB (${loaded.peakHeapMiB.toFixed(0)} MiB) |`);
+  say(`| embedded matcher: typed arrays after load (outside the heap) | ${loaded.arrayBuffersMiB.toFixed(0)} MiB |`);
   say(`| embedded matcher: screening p50 / p99 (${loaded.queries} profiles, in process) | ${loaded.p50.toFixed(3)} / ${loaded.p99.toFixed(3)} ms |`);
 
   // The server: a database whose change log holds every entry, and `pax serve` started over it.

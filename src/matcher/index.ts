@@ -28,6 +28,9 @@ export interface LocalState {
 export const STATE_FILE = 'state.json';
 export const KEYS_FILE = 'keys.json';
 
+/** The most entries a snapshot's header makes room for before the snapshot has verified. */
+const MAX_RESERVED = 2_000_000;
+
 type Source = Buffer | AsyncIterable<Buffer> | Iterable<Buffer>;
 
 async function feed(verifier: DocumentVerifier, source: Source) {
@@ -76,11 +79,14 @@ export class SignalMatcher {
       new DocumentVerifier(this.keys, (value, h) => {
         if (h.kind !== 'snapshot') throw new SignatureError(`expected a snapshot, got a ${h.kind} document`);
         const entry = value as SignalEntry;
+        // The header is not verified yet, so its count only sizes the tables, and only up to a bound.
+        if (staged.size === 0 && Number.isSafeInteger(h.count)) staged.reserve(Math.min(h.count, MAX_RESERVED));
         for (const o of entry.organisations) organisations.set(o.id, o.name);
         staged.addSignal(entry);
       }),
       source,
     );
+    staged.settle();
     this.index = staged;
     this.organisations = organisations;
     this.position = header.cursor;
@@ -106,6 +112,7 @@ export class SignalMatcher {
         this.index.addSignal(change.entry);
       } else this.index.remove(change.id);
     }
+    this.index.settle();
     this.position = header.cursor;
     return header;
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { CONSOLE_DIR } from '../../src/http/console';
 
@@ -45,4 +45,13 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The labels of a group's buttons once the group has rendered them: `allInnerTexts` does not wait, and a
+ * page still loading its request shows the group empty for a moment.
+ */
+export async function buttonLabels(group: Locator): Promise<string[]> {
+  await group.getByRole('button').first().waitFor();
+  return group.getByRole('button').allInnerTexts();
 }

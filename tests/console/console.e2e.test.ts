@@ -6,7 +6,7 @@ import { generateMasterKey } from '../../src/modules/disclosures/sealing';
 import { ReviewFlag } from '../../src/modules/takedowns/review-flag.entity';
 import { Casework, DESIGNATE } from '../helpers/casework';
 import { startExchange, TestExchange } from '../helpers/exchange';
-import { launchChromium, openContext, screenshot, seriousViolations, signIn } from './browser';
+import { buttonLabels, launchChromium, openContext, screenshot, seriousViolations, signIn } from './browser';
 
 const SCREEN = `mutation($input: ScreenAccountInput!) { screenAccount(input: $input) { alert { id } } }`;
 const CREATE_DISCLOSURE = `mutation($input: CreateDisclosureRequestInput!) { createDisclosureRequest(input: $input) { id } }`;
@@ -166,7 +166,7 @@ describe('the PAX console in a browser', () => {
     await platform.page.getByRole('heading', { name: 'Your queue' }).waitFor();
     await platform.page.getByRole('link', { name: new RegExp(seeded.submitted.slice(-8)) }).click();
     const moves = platform.page.getByRole('group', { name: 'Possible moves' });
-    expect(await moves.getByRole('button').allInnerTexts()).toEqual(['Acknowledge', 'Ask for information', 'Action', 'Reject']);
+    expect(await buttonLabels(moves)).toEqual(['Acknowledge', 'Ask for information', 'Action', 'Reject']);
     await moves.getByRole('button', { name: 'Acknowledge' }).click();
     await platform.page.getByRole('button', { name: 'Confirm: Acknowledge' }).click();
     await platform.page.getByTestId('request-status').getByText('Acknowledged').waitFor();
@@ -179,7 +179,8 @@ describe('the PAX console in a browser', () => {
     await platform.page.getByLabel('Note (optional)').fill('Suspended under our violent organisations policy.');
     await platform.page.getByRole('button', { name: 'Confirm: Action' }).click();
     await platform.page.getByTestId('request-status').getByText('Actioned').waitFor();
-    expect(await moves.getByRole('button').allInnerTexts()).toEqual(['Reinstate']);
+    await moves.getByRole('button', { name: 'Reinstate' }).waitFor();
+    expect(await buttonLabels(moves)).toEqual(['Reinstate']);
 
     await agency.page.getByTestId('request-status').getByText('Actioned').waitFor();
     await agency.page.getByRole('status').getByText(/is now Actioned/).waitFor();
@@ -203,7 +204,7 @@ describe('the PAX console in a browser', () => {
     await drafter.page.getByTestId('request-status').getByText('Draft').waitFor();
     const id = drafter.page.url().split('/requests/')[1];
     await drafter.page.getByText('You drafted this request, so another supervisor must approve it.').waitFor();
-    expect(await drafter.page.getByRole('group', { name: 'Possible moves' }).getByRole('button').allInnerTexts()).toEqual(['Withdraw']);
+    expect(await buttonLabels(drafter.page.getByRole('group', { name: 'Possible moves' }))).toEqual(['Withdraw']);
 
     await drafter.page.getByRole('link', { name: 'Approvals' }).click();
     const ownRow = drafter.page.getByRole('row').filter({ hasText: id.slice(-8) });

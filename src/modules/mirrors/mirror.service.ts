@@ -93,10 +93,14 @@ export class MirrorService {
     const started = Date.now();
     const cursor = await this.signals.head();
     let indexed = 0;
+    let reserve: number | undefined = await this.signals.entriesAtMost();
     for await (const page of this.signals.entriesAt(cursor, BUILD_BATCH)) {
-      indexed = await this.post({ add: [], remove: [], signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
+      indexed = await this.post({ add: [], remove: [], reserve, signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
+      reserve = undefined;
       this.log.info({ indexed }, 'loading the mirror index from the signal feed');
     }
+    // Ends the bulk load: the index builds the tables it deferred.
+    await this.post({ add: [], remove: [] });
     const changed = await this.signals.accountsChangedAfter(cursor);
     if (changed.length) indexed = await this.refreshAccounts(changed);
     this.log.info({ indexed, cursor, ms: Date.now() - started }, 'mirror index ready');

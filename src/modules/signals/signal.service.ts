@@ -83,6 +83,12 @@ export class SignalService {
     return Number(row.n);
   }
 
+  /** At least as many entries as a snapshot now holds, cheaply: what an index loading the feed makes room for. */
+  async entriesAtMost(): Promise<number> {
+    const [row] = await this.db.query(`SELECT COUNT(*) AS n FROM signal_changes WHERE op = 'upsert'`);
+    return Number(row.n);
+  }
+
   /** Every entry current at `cursor`, in entry id order, a page at a time. */
   async *entriesAt(cursor: number, page = PAGE): AsyncGenerator<{ entryId: string; accountId: string; payload: string }[]> {
     let last = '';

@@ -1,4 +1,6 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
+import type { KeyTable } from './key-table';
+import { powerOfTwoAtLeast, widened } from './postings';
 
 /** Two neighbouring letters typed the other way round (fajr → farj): one slip of the keyboard, two Levenshtein edits. */
 export function isAdjacentSwap(a: string, b: string): boolean {
@@ -22,47 +24,62 @@ export const withinOneTypo = (a: string, b: string) => levenshtein(a, b) <= 1 ||
  * Passjoin (mnemonist), used before, verified every string sharing one segment with the query. Real
  * removed handles are built from a small vocabulary (the organisation's name, "media", "news"), so
  * at a million accounts a query verified thousands of strings. Here a probe only meets strings that
- * share a whole deletion variant. The entries live in typed arrays rather than a Map of strings
- * because a million handles make some seventeen million entries, past what a Map holds.
+ * share a whole deletion variant. Strings are filed by their id in a `KeyTable` and the entries live
+ * in typed arrays: a million handles make some seventeen million entries, past what a Map holds.
  */
 export class DeletionIndex {
-  private readonly strings: string[] = [];
-  private readonly known = new Map<string, number>();
+  private filed = new Uint8Array(1024);
   private heads = new Int32Array(1 << 16).fill(-1);
   private entryHash = new Uint32Array(1 << 16);
   private entryString = new Int32Array(1 << 16);
   private entryNext = new Int32Array(1 << 16);
   private entries = 0;
+  private strings = 0;
+
+  constructor(private readonly keys: KeyTable) {}
 
   get size(): number {
-    return this.strings.length;
+    return this.strings;
   }
 
-  /** Files a string once; adding it again does nothing. */
-  add(value: string): void {
-    if (this.known.has(value)) return;
-    const id = this.strings.length;
-    this.strings.push(value);
-    this.known.set(value, id);
-    for (const hash of variantHashes(value)) this.file(hash, id);
+  /**
+   * Makes room for about `strings` strings, so a bulk load does not grow step by step. A handle's
+   * core is some eighteen letters long, so it files about twenty hashes.
+   */
+  reserve(strings: number): void {
+    if (strings > this.filed.length) this.filed = widened(this.filed, strings);
+    if (strings * 20 > this.entryHash.length) this.resize(strings * 20);
   }
 
-  /** Every stored string within one typo of the query, the query itself included if stored. */
-  search(query: string): string[] {
+  /** Files the string with this id in the key table once; filing it again does nothing. */
+  add(id: number): void {
+    if (id >= this.filed.length) this.filed = widened(this.filed, Math.max(id + 1, this.filed.length * 2));
+    if (this.filed[id]) return;
+    this.filed[id] = 1;
+    this.strings++;
+    const count = variantHashes(this.keys.stringOf(id));
+    for (let v = 0; v < count; v++) this.file(variantScratch[v], id);
+  }
+
+  /** The ids of every stored string within one typo of the query, the query itself included if stored. */
+  search(query: string): number[] {
     const found = new Set<number>();
     const mask = this.heads.length - 1;
-    for (const hash of variantHashes(query)) {
+    // `variantHashes` may replace the scratch array, so it runs before the array is read.
+    const count = variantHashes(query);
+    const hashes = variantScratch.slice(0, count);
+    for (const hash of hashes) {
       for (let e = this.heads[hash & mask]; e >= 0; e = this.entryNext[e]) {
         const id = this.entryString[e];
         if (this.entryHash[e] !== hash || found.has(id)) continue;
-        if (withinOneTypo(query, this.strings[id])) found.add(id);
+        if (withinOneTypo(query, this.keys.stringOf(id))) found.add(id);
       }
     }
-    return [...found].map((id) => this.strings[id]);
+    return [...found];
   }
 
   private file(hash: number, id: number): void {
-    if (this.entries === this.entryHash.length) this.grow();
+    if (this.entries === this.entryHash.length) this.resize(this.entryHash.length * 2);
     const e = this.entries++;
     const slot = hash & (this.heads.length - 1);
     this.entryHash[e] = hash;
@@ -71,15 +88,13 @@ export class DeletionIndex {
     this.heads[slot] = e;
   }
 
-  /** Doubles the entry arrays and the bucket table together, keeping about one entry per bucket. */
-  private grow(): void {
-    const capacity = this.entryHash.length * 2;
-    const widen = <A extends Uint32Array | Int32Array>(from: A, to: A) => (to.set(from), to);
-    this.entryHash = widen(this.entryHash, new Uint32Array(capacity));
-    this.entryString = widen(this.entryString, new Int32Array(capacity));
+  /** Widens the entry arrays and the bucket table together, keeping about two entries per bucket. */
+  private resize(capacity: number): void {
+    this.entryHash = widened(this.entryHash, capacity);
+    this.entryString = widened(this.entryString, capacity);
     this.entryNext = new Int32Array(capacity);
-    this.heads = new Int32Array(capacity).fill(-1);
-    const mask = capacity - 1;
+    this.heads = new Int32Array(powerOfTwoAtLeast(capacity / 2)).fill(-1);
+    const mask = this.heads.length - 1;
     for (let e = 0; e < this.entries; e++) {
       const slot = this.entryHash[e] & mask;
       this.entryNext[e] = this.heads[slot];
@@ -91,19 +106,27 @@ export class DeletionIndex {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/** Room for the hashes of a string and its deletions; grown for a longer string. */
+let variantScratch = new Uint32Array(64);
+
 /**
  * FNV-1a hashes of the string and of each distinct single-character deletion, computed from prefix
- * states so no deletion string is built.
+ * states so no deletion string is built. Deleting any letter of a run of equal letters gives the
+ * same string, so only a run's first letter is deleted. Returns how many hashes it wrote into
+ * `variantScratch`, which the caller reads before the next call.
  */
-function variantHashes(value: string): Set<number> {
-  const prefix = new Uint32Array(value.length + 1);
+function variantHashes(value: string): number {
+  if (variantScratch.length < 2 * value.length + 2) variantScratch = new Uint32Array(2 * value.length + 2);
+  const prefix = variantScratch.subarray(value.length + 1);
   prefix[0] = FNV_OFFSET;
   for (let i = 0; i < value.length; i++) prefix[i + 1] = Math.imul(prefix[i] ^ value.charCodeAt(i), FNV_PRIME) >>> 0;
-  const hashes = new Set<number>([prefix[value.length]]);
+  let count = 0;
+  variantScratch[count++] = prefix[value.length];
   for (let skip = 0; skip < value.length; skip++) {
+    if (skip > 0 && value.charCodeAt(skip) === value.charCodeAt(skip - 1)) continue;
     let hash = prefix[skip];
     for (let i = skip + 1; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), FNV_PRIME) >>> 0;
-    hashes.add(hash);
+    variantScratch[count++] = hash;
   }
-  return hashes;
+  return count;
 }

@@ -10,6 +10,11 @@ export interface IndexChanges {
   add: RemovedAccount[];
   remove: string[];
   signals?: { id: string; payload: string }[];
+  /**
+   * How many accounts to make room for first (see `MirrorIndex.reserve`): sent with the first page
+   * of a bulk load. The first changes without `signals` end the bulk load.
+   */
+  reserve?: number;
 }
 
 export type IndexRequest =
@@ -23,9 +28,12 @@ export type IndexReply = { seq: number; ok: true; value: unknown } | { seq: numb
 export function answer(index: MirrorIndex, request: IndexRequest): number | boolean | MirrorMatch[][] {
   switch (request.op) {
     case 'apply':
+      if (request.changes.reserve) index.reserve(request.changes.reserve);
       for (const { id, payload } of request.changes.signals ?? []) index.addSignal(JSON.parse(payload), id);
       for (const account of request.changes.add) index.add(account);
       for (const id of request.changes.remove) index.remove(id);
+      // A page of a bulk load leaves the tables unbuilt; any other change builds what is due.
+      if (!request.changes.signals?.length) index.settle();
       return index.size;
     case 'screen':
       return request.subjects.map((subject) => index.screen(subject, request.options));

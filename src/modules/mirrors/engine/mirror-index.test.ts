@@ -1,5 +1,6 @@
 import { PdqMultiIndex } from './mih';
-import { MirrorIndex, RemovedAccount, signalEntryOf } from './mirror-index';
+import fc from 'fast-check';
+import { MirrorIndex, RemovedAccount, signalEntryOf, strongest } from './mirror-index';
 import { FEATURES, ModelWeights, POSSIBLE_THRESHOLD } from './model';
 import { pdqDistance } from './pdq';
 import { generateLabelledSet, rng } from './synthetic';
@@ -153,5 +154,34 @@ describe('multi-index hashing over PDQ', () => {
     expect(mih.size).toBe(1);
     expect([...mih.search([a]).keys()]).toEqual([]);
     expect([...mih.search([b])]).toEqual([['b', 0]]);
+  });
+});
+
+describe('picking the strongest candidates of a pool', () => {
+  it('picks what sorting by value, then by the tie order, and cutting at the quota picks', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 5000 }), { maxLength: 300 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 6 }), (slots, quota, levels) => {
+        // Few distinct values, as similarities in 64ths have: most of the pool ties.
+        const pool = new Map(slots.map((slot) => [slot, ((slot * 7919) % levels) / levels]));
+        const order = (a: number, b: number) => ((a * 31) % 997) - ((b * 31) % 997) || a - b;
+        const expected = [...pool].sort((a, b) => b[1] - a[1] || order(a[0], b[0])).slice(0, quota).map(([slot]) => slot);
+        expect(strongest(pool, quota, order).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('an entry the index refuses', () => {
+  it('leaves the index as it was: a bad bio MinHash changes no table, and the accounts sharing its link are still found', () => {
+    const index = new MirrorIndex();
+    const at = new Date('2026-10-01T00:00:00Z');
+    index.add({ id: 'a', platform: 'X', handle: 'fajr_media', links: ['t.me/alphachan'], removedAt: at });
+    const bad = { ...signalEntryOf('b', { id: 'b', platform: 'X', handle: 'zarb_news', links: ['t.me/alphachan'], removedAt: at }, []), bioMinhash: Buffer.alloc(128).toString('base64') };
+    expect(() => index.addSignal(bad)).toThrow(/64 words/);
+    expect(index.size).toBe(1);
+    index.remove('b');
+    const subject = { platform: 'TELEGRAM', handle: 'unrelated_handle', links: ['t.me/alphachan'] };
+    expect(index.screen(subject, { minProbability: 0, now: at.getTime() }).map((m) => m.account.id)).toEqual(['a']);
   });
 });

@@ -1,3 +1,9 @@
+export function powerOfTwoAtLeast(n: number): number {
+  let size = 1;
+  while (size < n) size *= 2;
+  return size;
+}
+
 /** A copy of a typed array in a longer one of the same kind, zero-filled past the end. */
 export function widened<A extends Uint32Array | Int32Array | Uint8Array>(from: A, length: number): A {
   const to = new (from.constructor as new (length: number) => A)(length);
@@ -5,73 +11,107 @@ export function widened<A extends Uint32Array | Int32Array | Uint8Array>(from: A
   return to;
 }
 
+/** Below this many postings in the overlay, a table is never rebuilt for its sake. */
+const REBUILD_MIN = 1 << 16;
+
 /**
- * Integer key → integer values (postings lists), held in a few typed arrays instead of a Map entry
- * and an array or Set per key. At a million accounts the LSH bands and the avatar chunks make some
- * thirty million postings; as JS objects they cost gigabytes and most of the load time in garbage
- * collection, as typed arrays they cost twenty bytes each and nothing to the collector.
+ * Integer key → non-negative integer values (postings lists), held in a few typed arrays instead
+ * of a Map entry and an array or Set per key. At a million accounts the LSH bands and the name keys
+ * make some twenty million postings; as JS objects they cost gigabytes and most of the load time in
+ * garbage collection, as typed arrays they cost a few bytes each and nothing to the collector.
  *
- * Postings live in chains hashed by key, several keys to a chain. Each chain is appended at its
- * tail, so a key's values come back in the order they were added, as a Set's would: candidate
- * order decides ties, and the index's answers must not depend on how it stores them.
+ * Two parts, one answer. The *built* part holds postings sorted by a hash of their key, so a key's
+ * postings sit side by side in memory: a common LSH band has hundreds, and chasing them one cache
+ * miss at a time was most of a bio screening at a million accounts. Postings added since the build
+ * go to a chained *overlay*. A deleted posting is unlinked from the overlay or marked dead in the
+ * built part. `settle` rebuilds once the overlay or the dead reach a quarter of the built part; a
+ * bulk load (after `reserve`) only appends, and is built by the first read or `settle`.
+ *
+ * A key's values come back in no particular order: callers rank what they get.
  */
 export class Postings {
   private heads = new Int32Array(1 << 10).fill(-1);
-  private tails = new Int32Array(1 << 10).fill(-1);
   private keys = new Uint32Array(1 << 10);
   private values = new Int32Array(1 << 10);
   private next = new Int32Array(1 << 10);
-  /** Postings ever allocated; freed ones are chained from `free` through `next`. */
+  /** Overlay postings ever allocated; freed ones (value -1) are chained from `free` through `next`. */
   private used = 0;
   private free = -1;
-  private live = 0;
+  private overlayLive = 0;
+  /** Chain c of the built part is `builtKeys/builtValues[builtOffsets[c]]` up to `[builtOffsets[c + 1]]`; a dead posting has value -1. */
+  private builtOffsets = new Int32Array(2);
+  private builtKeys = new Uint32Array(0);
+  private builtValues = new Int32Array(0);
+  private builtLive = 0;
+  private deferred = false;
 
   get size(): number {
-    return this.live;
+    return this.overlayLive + this.builtLive;
+  }
+
+  /** Makes room for `postings` more, and appends them unlinked until the first read or `settle`: a bulk load follows. */
+  reserve(postings: number): void {
+    if (this.used + postings > this.keys.length) this.growEntries(this.used + postings);
+    this.deferred = true;
+  }
+
+  /** Builds the table if a bulk load or the changes since the last build call for it. */
+  settle(): void {
+    const built = this.builtKeys.length;
+    if (this.deferred || this.overlayLive > Math.max(REBUILD_MIN, built / 4) || built - this.builtLive > Math.max(REBUILD_MIN, built / 4)) this.build();
   }
 
   /** Adds a value under a key; the caller adds a (key, value) pair at most once. */
   add(key: number, value: number): void {
-    // Two postings to a chain on average before the table grows, and it grows fourfold: rehashing
-    // walks every chain in random order, which is most of what filling the table costs.
-    if (this.live >= this.heads.length * 2) this.rehash(this.heads.length * 4);
+    // Two postings to a chain on average before the chains are rehashed, fourfold.
+    if (!this.deferred && this.overlayLive >= this.heads.length * 2) this.relink(this.heads.length * 4);
     let e = this.free;
     if (e >= 0) this.free = this.next[e];
     else {
-      if (this.used === this.keys.length) this.growEntries();
+      if (this.used === this.keys.length) this.growEntries(this.keys.length * 2);
       e = this.used++;
     }
-    this.live++;
+    this.overlayLive++;
     this.keys[e] = key >>> 0;
     this.values[e] = value;
     this.next[e] = -1;
-    const chain = this.chainOf(key);
-    if (this.tails[chain] < 0) this.heads[chain] = e;
-    else this.next[this.tails[chain]] = e;
-    this.tails[chain] = e;
+    if (this.deferred) return;
+    const chain = chainOf(key, this.heads.length);
+    this.next[e] = this.heads[chain];
+    this.heads[chain] = e;
   }
 
-  delete(key: number, value: number): void {
-    const chain = this.chainOf(key);
+  /** Removes a (key, value) pair; says whether it was there. */
+  delete(key: number, value: number): boolean {
+    if (this.deferred) this.build();
     const k = key >>> 0;
+    const chain = chainOf(k, this.heads.length);
     for (let prev = -1, e = this.heads[chain]; e >= 0; prev = e, e = this.next[e]) {
       if (this.keys[e] !== k || this.values[e] !== value) continue;
       if (prev < 0) this.heads[chain] = this.next[e];
       else this.next[prev] = this.next[e];
-      if (this.tails[chain] === e) this.tails[chain] = prev;
+      this.values[e] = -1;
       this.next[e] = this.free;
       this.free = e;
-      this.live--;
-      return;
+      this.overlayLive--;
+      return true;
     }
+    const c = chainOf(k, this.builtOffsets.length - 1);
+    for (let i = this.builtOffsets[c]; i < this.builtOffsets[c + 1]; i++) {
+      if (this.builtKeys[i] !== k || this.builtValues[i] !== value) continue;
+      this.builtValues[i] = -1;
+      this.builtLive--;
+      return true;
+    }
+    return false;
   }
 
-  /** The values under a key in the order they were added, or undefined when there are none or more than `limit`. */
+  /** The values under a key, or undefined when there are none or more than `limit`. */
   get(key: number, limit = Infinity): number[] | undefined {
     const found: number[] = [];
     for (let at = this.first(key); at >= 0; at = this.following(at, key)) {
       if (found.length === limit) return undefined;
-      found.push(this.values[at]);
+      found.push(this.valueAt(at));
     }
     return found.length ? found : undefined;
   }
@@ -79,50 +119,107 @@ export class Postings {
   /**
    * A walk over one key's postings that allocates nothing, for hot loops:
    * `for (let at = p.first(key); at >= 0; at = p.following(at, key)) use(p.valueAt(at))`.
+   * A position below the built part's length is in the built part, the rest in the overlay.
    */
   first(key: number): number {
-    return this.seek(this.heads[this.chainOf(key)], key >>> 0);
+    if (this.deferred) this.build();
+    const k = key >>> 0;
+    const c = chainOf(k, this.builtOffsets.length - 1);
+    const at = this.seekBuilt(this.builtOffsets[c], this.builtOffsets[c + 1], k);
+    return at >= 0 ? at : this.seekOverlay(this.heads[chainOf(k, this.heads.length)], k);
   }
 
   following(at: number, key: number): number {
-    return this.seek(this.next[at], key >>> 0);
+    const k = key >>> 0;
+    const built = this.builtKeys.length;
+    if (at >= built) return this.seekOverlay(this.next[at - built], k);
+    const next = this.seekBuilt(at + 1, this.builtOffsets[chainOf(k, this.builtOffsets.length - 1) + 1], k);
+    return next >= 0 ? next : this.seekOverlay(this.heads[chainOf(k, this.heads.length)], k);
   }
 
   valueAt(at: number): number {
-    return this.values[at];
+    const built = this.builtKeys.length;
+    return at < built ? this.builtValues[at] : this.values[at - built];
   }
 
-  private seek(e: number, key: number): number {
+  private seekBuilt(from: number, to: number, key: number): number {
+    for (let i = from; i < to; i++) if (this.builtKeys[i] === key && this.builtValues[i] >= 0) return i;
+    return -1;
+  }
+
+  private seekOverlay(e: number, key: number): number {
     while (e >= 0 && this.keys[e] !== key) e = this.next[e];
-    return e;
+    return e < 0 ? -1 : this.builtKeys.length + e;
   }
 
-  private chainOf(key: number): number {
-    return (Math.imul(key ^ (key >>> 15), 0x2c1b3c6d) >>> 7) & (this.heads.length - 1);
-  }
-
-  private growEntries(): void {
-    const capacity = this.keys.length * 2;
+  private growEntries(capacity: number): void {
     this.keys = widened(this.keys, capacity);
     this.values = widened(this.values, capacity);
     this.next = widened(this.next, capacity);
   }
 
-  /** Rebuilds the chains for a new table size, walking each old chain in order so each key keeps its order. */
-  private rehash(size: number): void {
-    const heads = this.heads;
-    this.heads = new Int32Array(size).fill(-1);
-    this.tails = new Int32Array(size).fill(-1);
-    for (let chain = 0; chain < heads.length; chain++) {
-      for (let e = heads[chain]; e >= 0; ) {
-        const following = this.next[e];
-        this.next[e] = -1;
-        const to = this.chainOf(this.keys[e]);
-        if (this.tails[to] < 0) this.heads[to] = e;
-        else this.next[this.tails[to]] = e;
-        this.tails[to] = e;
-        e = following;
-      }
+  /** Rebuilds the overlay's chains for a new number of chains. */
+  private relink(chains: number): void {
+    this.heads = new Int32Array(chains).fill(-1);
+    for (let e = 0; e < this.used; e++) {
+      if (this.values[e] < 0) continue;
+      const chain = chainOf(this.keys[e], chains);
+      this.next[e] = this.heads[chain];
+      this.heads[chain] = e;
     }
   }
+
+  /** Every live posting, built and overlay, into a new built part (a counting sort by chain); the overlay starts empty. */
+  private build(): void {
+    const total = this.size;
+    const chains = powerOfTwoAtLeast(Math.max(2, total / 2));
+    const offsets = new Int32Array(chains + 1);
+    // Both parts in one list of live postings, each with its chain, so the sort reads them in one pass.
+    const liveKeys = new Uint32Array(total);
+    const liveValues = new Int32Array(total);
+    const liveChains = new Int32Array(total);
+    let n = 0;
+    for (const [keys, values, length] of [[this.builtKeys, this.builtValues, this.builtKeys.length], [this.keys, this.values, this.used]] as const) {
+      for (let i = 0; i < length; i++) {
+        if (values[i] < 0) continue;
+        const chain = chainOf(keys[i], chains);
+        liveKeys[n] = keys[i];
+        liveValues[n] = values[i];
+        liveChains[n++] = chain;
+        offsets[chain + 1]++;
+      }
+    }
+    // The old arrays go before the new ones are made: at a million accounts the bands alone are
+    // sixteen million postings, and holding both would double the peak.
+    this.builtKeys = new Uint32Array(0);
+    this.builtValues = new Int32Array(0);
+    this.heads = new Int32Array(1 << 10).fill(-1);
+    this.keys = new Uint32Array(1 << 10);
+    this.values = new Int32Array(1 << 10);
+    this.next = new Int32Array(1 << 10);
+    this.used = 0;
+    this.free = -1;
+    this.overlayLive = 0;
+    this.deferred = false;
+    for (let c = 0; c < chains; c++) offsets[c + 1] += offsets[c];
+    const cursor = offsets.slice(0, chains);
+    for (let i = 0; i < total; i++) {
+      const at = cursor[liveChains[i]]++;
+      liveChains[i] = at;
+    }
+    const keys = new Uint32Array(total);
+    const values = new Int32Array(total);
+    for (let i = 0; i < total; i++) {
+      keys[liveChains[i]] = liveKeys[i];
+      values[liveChains[i]] = liveValues[i];
+    }
+    this.builtOffsets = offsets;
+    this.builtKeys = keys;
+    this.builtValues = values;
+    this.builtLive = total;
+  }
+}
+
+function chainOf(key: number, chains: number): number {
+  return (Math.imul(key ^ (key >>> 15), 0x2c1b3c6d) >>> 7) & (chains - 1);
 }

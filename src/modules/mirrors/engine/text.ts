@@ -55,11 +55,14 @@ export function minhash(text: string): Uint32Array | null {
   return signature;
 }
 
-/** Estimated Jaccard similarity of the two shingle sets. */
-export function minhashSimilarity(a: Uint32Array | null, b: Uint32Array | null): number {
+/**
+ * Estimated Jaccard similarity of the two shingle sets. `b` may be a MinHash at `at` in a larger
+ * array (the index keeps every bio's in one), read in place rather than through a view per account.
+ */
+export function minhashSimilarity(a: Uint32Array | null, b: Uint32Array | null, at = 0): number {
   if (!a || !b) return 0;
   let same = 0;
-  for (let k = 0; k < MINHASH_SIZE; k++) if (a[k] === b[k]) same++;
+  for (let k = 0; k < MINHASH_SIZE; k++) if (a[k] === b[at + k]) same++;
   return same / MINHASH_SIZE;
 }
 
