@@ -118,6 +118,8 @@ describe('pax signals pull and pax screen --signals', () => {
     expect(result).toMatchObject({ snapshot: true });
     const fresh = Buffer.from(await (await fetch(`${origin}/signals/v1/snapshot?cursor=${result.cursor}`, { headers: { authorization: `Bearer ${env.PAX_TOKEN}` } })).arrayBuffer());
     expect(read(`snapshot-${result.cursor}.ndjson`).equals(fresh)).toBe(true);
+    expect(JSON.parse(read('state.json').toString())).toMatchObject({ snapshot: `snapshot-${result.cursor}.ndjson`, image: `snapshot-${result.cursor}.index` });
+    expect(second.stderr).toMatch(/index image written/);
     expect(fs.existsSync(part)).toBe(false);
   });
 
@@ -151,6 +153,17 @@ describe('pax signals pull and pax screen --signals', () => {
     expect(mirror).toMatchObject({ id: 'c1', verdict: 'LIKELY_MIRROR' });
     expect(mirror.signals.join('\n')).toMatch(/offline_umar_media/);
     expect(other).toMatchObject({ id: 'c2', verdict: 'NO_MATCH', matchId: null });
-    expect(screened.stderr).toMatch(/3001 removed accounts at cursor/);
+    expect(screened.stderr).toMatch(/3001 removed accounts at cursor \d+ \(index from the index image\)/);
+
+    // A damaged image is refused with its reason, and the same answers come from the snapshot.
+    const { image } = JSON.parse(read('state.json').toString());
+    const bytes = read(image);
+    bytes[bytes.length - 100] ^= 1;
+    fs.writeFileSync(path.join(dir, image), bytes);
+    const rebuilt = await start(['screen', '--signals', dir, '--candidates', path.join(dir, 'candidates.jsonl')], {}).done;
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stderr).toMatch(/the index image was not used \(the image's section [\w.]+ fails its CRC: the file is damaged\)/);
+    expect(rebuilt.stderr).toMatch(/3001 removed accounts at cursor \d+ \(index from the snapshot\)/);
+    expect(rebuilt.stdout).toBe(screened.stdout);
   });
 });

@@ -316,11 +316,12 @@ signals
   .description('keep a local copy of the signal feed current: a snapshot first, then the changes; verified, resumable')
   .requiredOption('--dir <dir>', 'where the local copy lives')
   .requiredOption('--url <url>', 'the PAX server, e.g. https://pax.example')
-  .action(async (options: { dir: string; url: string }) => {
+  .option('--no-image', 'do not build an index image of a new snapshot (`pax screen --signals` then builds the index from the JSON each time)')
+  .action(async (options: { dir: string; url: string; image: boolean }) => {
     const token = process.env.PAX_TOKEN;
     if (!token) return program.error('set PAX_TOKEN to a PLATFORM_SYSTEM token (it is not taken on the command line, where other users could read it)');
     try {
-      say(JSON.stringify(await pullSignals({ dir: options.dir, url: options.url, token, progress: process.stderr })));
+      say(JSON.stringify(await pullSignals({ dir: options.dir, url: options.url, token, progress: process.stderr, image: options.image })));
     } catch (error) {
       if (error instanceof PullError) program.error(error.message);
       throw error;

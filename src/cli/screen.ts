@@ -71,7 +71,9 @@ export async function screenFiles(source: { banned: string } | { signals: string
   if ('signals' in source) {
     progress.write(`loading the signal feed from ${source.signals}\n`);
     const matcher = await SignalMatcher.fromDirectory(source.signals);
-    progress.write(`${matcher.size} removed accounts at cursor ${matcher.cursor}\n`);
+    const { loadedFrom, imageRefused } = matcher.origin;
+    if (imageRefused) progress.write(`the index image was not used (${imageRefused}); the index was built from the snapshot. \`pax signals pull\` writes a new image with the next snapshot\n`);
+    progress.write(`${matcher.size} removed accounts at cursor ${matcher.cursor} (index from the ${loadedFrom === 'image' ? 'index image' : 'snapshot'})\n`);
     screen = (subject) => {
       const [best] = matcher.screen(subject, { limit: 1, minProbability: 0 });
       return best && { verdict: best.verdict, probability: best.probability, matchId: best.entryId, signals: best.signals };

@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { DocumentVerifier, KeySet, keySetOf, SignalPublicJwk, verifyDocument } from '../matcher/codec';
-import { KEYS_FILE, LocalState, STATE_FILE } from '../matcher';
+import { KEYS_FILE, LocalState, SignalMatcher, STATE_FILE } from '../matcher';
 import { countLines } from './screen';
 
 /**
  * `pax signals pull`: keeps a local copy of the signal feed in a directory. The first pull takes a
  * snapshot, later ones the changes after the local cursor. A download goes to a `.part` file first
  * and is verified before anything replaces the local copy; a killed snapshot download resumes
- * at its byte offset. `state.json` is only ever replaced by a rename.
+ * at its byte offset. `state.json` is only ever replaced by a rename. Unless told not to, a new
+ * snapshot is also built into an index image beside it, which `SignalMatcher.fromDirectory` reads
+ * instead of building the index again.
  */
 export interface PullOptions {
   dir: string;
@@ -18,6 +20,8 @@ export interface PullOptions {
   progress: NodeJS.WritableStream;
   /** Changes per batch requested. */
   batch?: number;
+  /** Build an index image of each new snapshot (the default). */
+  image?: boolean;
 }
 
 export interface PullResult {
@@ -118,9 +122,12 @@ export async function pullSignals(options: PullOptions): Promise<PullResult> {
       bar.stop();
       await new Promise<void>((resolve) => out.end(() => resolve()));
     }
+    // With an image to build, loading the snapshot into a matcher is its verification.
+    const matcher = options.image === false ? null : new SignalMatcher(keys);
+    if (matcher) say(`verifying the snapshot and building its index (about half a minute a million entries)`);
     let header;
     try {
-      header = await verifyFile(part, keys);
+      header = matcher ? await matcher.loadSnapshot(fs.createReadStream(part, { highWaterMark: 1 << 20 })) : await verifyFile(part, keys);
     } catch (error) {
       fs.rmSync(part, { force: true });
       fs.rmSync(partState, { force: true });
@@ -130,10 +137,15 @@ export async function pullSignals(options: PullOptions): Promise<PullResult> {
     const name = `snapshot-${cursor}.ndjson`;
     fs.renameSync(part, path.join(dir, name));
     const next: LocalState = { cursor, snapshot: name, changes: [] };
+    if (matcher) {
+      next.image = `snapshot-${cursor}.index`;
+      matcher.writeImage(path.join(dir, next.image), name);
+      say(`index image written: ${next.image}`);
+    }
     writeAtomically(stateFile, JSON.stringify(next));
     fs.rmSync(partState, { force: true });
     // The old copy goes only once the new one is in place.
-    if (state) for (const file of [state.snapshot, ...state.changes]) if (file !== name) fs.rmSync(path.join(dir, file), { force: true });
+    if (state) for (const file of [state.snapshot, ...state.changes, ...(state.image ? [state.image] : [])]) if (file !== name && file !== next.image) fs.rmSync(path.join(dir, file), { force: true });
     result.snapshot = true;
     say(`snapshot at cursor ${cursor}: ${count} entries`);
     return next;

@@ -16,8 +16,15 @@ export type DocumentHeader =
 
 export type SignalChange = { seq: number; op: 'upsert'; entry: SignalEntry } | { seq: number; op: 'tombstone'; id: string };
 
+export interface DocumentSignature {
+  alg: 'Ed25519';
+  kid: string;
+  sha256: string;
+  value: string;
+}
+
 export interface SignatureLine {
-  signature: { alg: 'Ed25519'; kid: string; sha256: string; value: string };
+  signature: DocumentSignature;
 }
 
 /** A public key of the feed, as `GET /signals/v1/keys` lists it (RFC 8037 JWK). */
@@ -100,7 +107,7 @@ export class DocumentVerifier {
     if (start < chunk.length) this.partial.push(chunk.subarray(start));
   }
 
-  end(): { header: DocumentHeader; kid: string } {
+  end(): { header: DocumentHeader; kid: string; signature: DocumentSignature } {
     if (this.partial.length || !this.pending || !this.header) throw new SignatureError('the document is truncated: it does not end with its signature line');
     let line: Partial<SignatureLine>;
     try {
@@ -113,14 +120,11 @@ export class DocumentVerifier {
     if (!signature || signature.alg !== 'Ed25519' || typeof signature.kid !== 'string' || typeof signature.value !== 'string' || !/^[A-Za-z0-9+/]{86}==$/.test(signature.value)) {
       throw new SignatureError('the document is truncated or damaged: its last line is not a signature');
     }
-    const key = this.keys.get(signature.kid);
-    if (!key) throw new SignatureError(`the document is signed with key "${signature.kid}", which is not in the key set; fetch /signals/v1/keys again`);
-    const sha256 = this.hash.digest('hex');
-    if (sha256 !== signature.sha256) throw new SignatureError('the document does not match its signature: it was altered or truncated');
-    if (!crypto.verify(null, signedMessage(sha256), key, Buffer.from(signature.value, 'base64'))) throw new SignatureError('the signature does not verify: the document was altered');
+    if (this.hash.digest('hex') !== signature.sha256) throw new SignatureError('the document does not match its signature: it was altered or truncated');
+    verifyDigest(this.keys, signature);
     const expected = this.header.count + 1;
     if (this.lines !== expected) throw new SignatureError(`the document holds ${this.lines - 1} records, its header says ${this.header.count}`);
-    return { header: this.header, kid: signature.kid };
+    return { header: this.header, kid: signature.kid, signature };
   }
 
   private complete(line: Buffer): void {
@@ -145,6 +149,13 @@ export class DocumentVerifier {
     }
     this.onLine(value, this.header);
   }
+}
+
+/** Checks that a key of the set signed this digest; says which key is missing or that the signature is wrong. */
+export function verifyDigest(keys: KeySet, signature: DocumentSignature): void {
+  const key = keys.get(signature.kid);
+  if (!key) throw new SignatureError(`the document is signed with key "${signature.kid}", which is not in the key set; fetch /signals/v1/keys again`);
+  if (!crypto.verify(null, signedMessage(signature.sha256), key, Buffer.from(signature.value, 'base64'))) throw new SignatureError('the signature does not verify: the document was altered');
 }
 
 /** Verifies a whole document held in memory; returns its header and records. */

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ImageError, ImageReader, ImageWriter } from '../modules/mirrors/engine/image';
 import { MirrorIndex, ScreeningSubject, ScreenOptions, SignalEntry } from '../modules/mirrors/engine/mirror-index';
 import { MirrorVerdict } from '../modules/mirrors/engine/model';
-import { DocumentHeader, DocumentVerifier, KeySet, keySetOf, SignalChange, SignalPublicJwk, SignatureError } from './codec';
+import { DocumentHeader, DocumentSignature, DocumentVerifier, KeySet, keySetOf, SignalChange, SignalPublicJwk, SignatureError, verifyDigest } from './codec';
 
 export { keySetOf, SignatureError } from './codec';
 export type { DocumentHeader, KeySet, SignalChange, SignalPublicJwk } from './codec';
@@ -23,6 +24,16 @@ export interface LocalState {
   cursor: number;
   snapshot: string;
   changes: string[];
+  /** The index built from `snapshot`, as an image (see `writeImage`); absent when none was written. */
+  image?: string;
+}
+
+/** What an index image records of the snapshot it was built from. */
+interface ImageMeta {
+  snapshot: string;
+  cursor: number;
+  signature: DocumentSignature;
+  organisations: [string, string][];
 }
 
 export const STATE_FILE = 'state.json';
@@ -48,6 +59,10 @@ export class SignalMatcher {
   private index = new MirrorIndex();
   private organisations = new Map<string, string>();
   private position = 0;
+  /** The signature of the snapshot the index holds, while no change batch has been applied to it. */
+  private snapshotSignature: DocumentSignature | null = null;
+  private loadedFrom: 'snapshot' | 'image' | null = null;
+  private refusal: string | null = null;
 
   constructor(private readonly keys: KeySet) {}
 
@@ -60,22 +75,74 @@ export class SignalMatcher {
     return this.index.size;
   }
 
-  /** Reads a directory kept by `pax signals pull`: its pinned keys, snapshot and change batches. */
+  /**
+   * Where the index came from: the snapshot's JSON, or an index image of it; and why an image on
+   * hand was not used (damaged, of another snapshot or PAX version, or signed by a key no longer
+   * pinned), or null.
+   */
+  get origin(): { loadedFrom: 'snapshot' | 'image' | null; imageRefused: string | null } {
+    return { loadedFrom: this.loadedFrom, imageRefused: this.refusal };
+  }
+
+  /**
+   * Reads a directory kept by `pax signals pull`: its pinned keys, snapshot (or the index image
+   * pull built from it) and change batches.
+   */
   static async fromDirectory(dir: string, keys?: KeySet): Promise<SignalMatcher> {
     const stateFile = path.join(dir, STATE_FILE);
     if (!fs.existsSync(stateFile)) throw new Error(`${dir} holds no signal feed yet; run \`pax signals pull --dir ${dir}\` first`);
     const state: LocalState = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
     const matcher = new SignalMatcher(keys ?? keySetOf(JSON.parse(fs.readFileSync(path.join(dir, KEYS_FILE), 'utf8')) as { keys: SignalPublicJwk[] }));
-    await matcher.loadSnapshot(fs.createReadStream(path.join(dir, state.snapshot), { highWaterMark: 1 << 20 }));
+    if (!(state.image && matcher.loadImage(path.join(dir, state.image), state.snapshot))) {
+      await matcher.loadSnapshot(fs.createReadStream(path.join(dir, state.snapshot), { highWaterMark: 1 << 20 }));
+    }
     for (const file of state.changes) await matcher.applyChanges(fs.createReadStream(path.join(dir, file)));
     return matcher;
+  }
+
+  /**
+   * Writes the index as an image beside its snapshot (named `snapshot` in the directory), so the
+   * next `fromDirectory` reads the built tables instead of building them from JSON. Only right
+   * after `loadSnapshot`: the image stands for that snapshot, and the change batches go on top.
+   */
+  writeImage(file: string, snapshot: string): void {
+    if (!this.snapshotSignature) throw new Error('an index image is written right after loadSnapshot, before any change batch');
+    const image = new ImageWriter();
+    this.index.writeImage(image);
+    image.write<ImageMeta>(file, { snapshot, cursor: this.position, signature: this.snapshotSignature, organisations: [...this.organisations] });
+  }
+
+  /**
+   * Replaces the index with an image `writeImage` made of the snapshot named `snapshot`, if it is
+   * whole, of that snapshot, of this version of PAX and signed by a pinned key; otherwise leaves the
+   * matcher as it was, says why in `origin.imageRefused`, and returns false.
+   */
+  loadImage(file: string, snapshot: string): boolean {
+    try {
+      const { index, meta } = ImageReader.read<ImageMeta, { index: MirrorIndex; meta: ImageMeta }>(file, (image) => {
+        if (image.meta.snapshot !== snapshot) throw new ImageError(`the image is of ${image.meta.snapshot}, not of ${snapshot}`);
+        verifyDigest(this.keys, image.meta.signature);
+        return { index: MirrorIndex.fromImage(image), meta: image.meta };
+      });
+      this.index = index;
+      this.organisations = new Map(meta.organisations);
+      this.position = meta.cursor;
+      this.snapshotSignature = meta.signature;
+      this.loadedFrom = 'image';
+      this.refusal = null;
+      return true;
+    } catch (error) {
+      if (!(error instanceof ImageError || error instanceof SignatureError || (error as NodeJS.ErrnoException).code === 'ENOENT')) throw error;
+      this.refusal = (error as Error).message;
+      return false;
+    }
   }
 
   /** Replaces the whole index with a snapshot document, once it verifies. */
   async loadSnapshot(source: Source): Promise<DocumentHeader> {
     const staged = new MirrorIndex();
     const organisations = new Map<string, string>();
-    const { header } = await feed(
+    const { header, signature } = await feed(
       new DocumentVerifier(this.keys, (value, h) => {
         if (h.kind !== 'snapshot') throw new SignatureError(`expected a snapshot, got a ${h.kind} document`);
         const entry = value as SignalEntry;
@@ -90,6 +157,8 @@ export class SignalMatcher {
     this.index = staged;
     this.organisations = organisations;
     this.position = header.cursor;
+    this.snapshotSignature = signature;
+    this.loadedFrom = 'snapshot';
     return header;
   }
 
@@ -114,6 +183,7 @@ export class SignalMatcher {
     }
     this.index.settle();
     this.position = header.cursor;
+    this.snapshotSignature = null;
     return header;
   }
 

@@ -1,4 +1,5 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
+import type { ImageReader, ImageWriter } from './image';
 import type { KeyTable } from './key-table';
 import { powerOfTwoAtLeast, widened } from './postings';
 
@@ -76,6 +77,25 @@ export class DeletionIndex {
       }
     }
     return [...found];
+  }
+
+  /** See `image.ts`. */
+  writeImage(image: ImageWriter, name: string): void {
+    image.value(`${name}.counters`, [this.entries, this.strings]);
+    image.array(`${name}.filed`, this.filed);
+    image.array(`${name}.heads`, this.heads);
+    image.array(`${name}.entryHash`, this.entryHash);
+    image.array(`${name}.entryString`, this.entryString);
+    image.array(`${name}.entryNext`, this.entryNext);
+  }
+
+  readImage(image: ImageReader, name: string): void {
+    [this.entries, this.strings] = image.value(`${name}.counters`);
+    this.filed = image.array(`${name}.filed`, 'Uint8Array');
+    this.heads = image.array(`${name}.heads`, 'Int32Array');
+    this.entryHash = image.array(`${name}.entryHash`, 'Uint32Array');
+    this.entryString = image.array(`${name}.entryString`, 'Int32Array');
+    this.entryNext = image.array(`${name}.entryNext`, 'Int32Array');
   }
 
   private file(hash: number, id: number): void {

@@ -1,3 +1,4 @@
+import type { ImageReader, ImageWriter } from './image';
 import { Postings, powerOfTwoAtLeast, widened } from './postings';
 
 /**
@@ -9,7 +10,7 @@ import { Postings, powerOfTwoAtLeast, widened } from './postings';
  * longer has keeps its id, with nothing under it.
  */
 export class KeyTable {
-  private readonly strings: string[] = [];
+  private strings: string[] = [];
   private hashes = new Uint32Array(1024);
   /** Open addressing, linear probing: id + 1 per occupied place, 0 for an empty one. */
   private places = new Int32Array(2048);
@@ -57,6 +58,19 @@ export class KeyTable {
     return this.strings[id];
   }
 
+  /** See `image.ts`. */
+  writeImage(image: ImageWriter, name: string): void {
+    image.value(`${name}.strings`, this.strings);
+    image.array(`${name}.hashes`, this.hashes);
+    image.array(`${name}.places`, this.places);
+  }
+
+  readImage(image: ImageReader, name: string): void {
+    this.strings = image.value(`${name}.strings`);
+    this.hashes = image.array(`${name}.hashes`, 'Uint32Array');
+    this.places = image.array(`${name}.places`, 'Int32Array');
+  }
+
   private rehash(size: number): void {
     this.places = new Int32Array(size);
     const mask = size - 1;
@@ -95,6 +109,17 @@ export class KeyPostings {
 
   delete(id: number, slot: number): void {
     if (this.postings.delete(id, slot)) this.counts[id]--;
+  }
+
+  /** See `image.ts`. */
+  writeImage(image: ImageWriter, name: string): void {
+    this.postings.writeImage(image, name);
+    image.array(`${name}.counts`, this.counts);
+  }
+
+  readImage(image: ImageReader, name: string): void {
+    this.postings.readImage(image, name);
+    this.counts = image.array(`${name}.counts`, 'Int32Array');
   }
 
   count(id: number): number {

@@ -1,3 +1,4 @@
+import type { ImageReader, ImageWriter } from './image';
 import { PDQ_MATCH_DISTANCE } from './pdq';
 import { Postings, widened } from './postings';
 
@@ -38,10 +39,10 @@ export class PdqMultiIndex<T> {
   private stale = 0;
   private deferred = false;
   /** One slot for an id with one hash (most of them), an array for an id with several. */
-  private readonly slotsOf = new Map<T, number | number[]>();
+  private slotsOf = new Map<T, number | number[]>();
   private ids: (T | undefined)[] = [];
   private words = new Uint32Array(WORDS * 1024);
-  private readonly freeSlots: number[] = [];
+  private freeSlots: number[] = [];
   /** Per slot, the number of the last search that verified it: a Set-free "already checked". */
   private visited = new Uint32Array(1024);
   private searches = 0;
@@ -122,6 +123,27 @@ export class PdqMultiIndex<T> {
     this.overlay = new Postings();
     this.stale = 0;
     this.deferred = false;
+  }
+
+  /** See `image.ts`. */
+  writeImage(image: ImageWriter, name: string): void {
+    image.value(`${name}.ids`, { stale: this.stale, deferred: this.deferred, slotsOf: this.slotsOf, ids: this.ids, freeSlots: this.freeSlots });
+    image.array(`${name}.offsets`, this.offsets);
+    image.array(`${name}.built`, this.built);
+    this.overlay.writeImage(image, `${name}.overlay`);
+    image.array(`${name}.filed`, this.filed);
+    image.array(`${name}.words`, this.words);
+  }
+
+  readImage(image: ImageReader, name: string): void {
+    ({ stale: this.stale, deferred: this.deferred, slotsOf: this.slotsOf, ids: this.ids, freeSlots: this.freeSlots } = image.value(`${name}.ids`));
+    this.offsets = image.array(`${name}.offsets`, 'Int32Array');
+    this.built = image.array(`${name}.built`, 'Int32Array');
+    this.overlay.readImage(image, `${name}.overlay`);
+    this.filed = image.array(`${name}.filed`, 'Uint8Array');
+    this.words = image.array(`${name}.words`, 'Uint32Array');
+    this.visited = new Uint32Array(this.filed.length);
+    this.searches = 0;
   }
 
   private bucketOfSlot(slot: number, c: number): number {

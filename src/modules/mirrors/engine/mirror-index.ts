@@ -1,5 +1,7 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { DeletionIndex, isAdjacentSwap } from './deletion-index';
+import { FeedEntry, readEntries, writeEntries } from './entry-image';
+import type { ImageReader, ImageWriter } from './image';
 import { KeyPostings, KeyTable } from './key-table';
 import { packHashes, PdqMultiIndex } from './mih';
 import { Postings, widened } from './postings';
@@ -114,8 +116,8 @@ export class MirrorIndex {
    * collector nothing, where an id string per posting did. A removed account's slot is reused.
    */
   private readonly slotOf = new Map<string, number>();
-  private readonly entries: (Entry | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
+  private entries: (Entry | undefined)[] = [];
+  private freeSlots: number[] = [];
   /** The bios' MinHashes, MINHASH_SIZE words per slot, in one array rather than an ArrayBuffer each. */
   private bios = new Uint32Array(MINHASH_SIZE * 1024);
   private hasBio = new Uint8Array(1024);
@@ -129,6 +131,8 @@ export class MirrorIndex {
   private readonly bands = new Postings();
   private readonly links = new KeyPostings();
   private readonly organisationLists = new Map<string, string[]>();
+  /** Whether every entry came from the feed (`addSignal`): only such an index is written as an image. */
+  private feedOnly = true;
 
   constructor(private readonly model: ModelWeights = SHIPPED_WEIGHTS) {}
 
@@ -141,6 +145,7 @@ export class MirrorIndex {
   }
 
   add(account: RemovedAccount): void {
+    this.feedOnly = false;
     this.insert(prepare(account));
   }
 
@@ -245,6 +250,47 @@ export class MirrorIndex {
     this.avatars.settle();
     this.bands.settle();
     for (const table of [this.exact.v, this.exact.c, this.exact.k, this.coreOwners, this.links]) table.settle();
+  }
+
+  /**
+   * Writes the built index as an image (see `image.ts`): the typed tables first, then the strings
+   * and the entries, so that reading back allocates the large arrays while the heap is still small.
+   * Only for an index of feed entries: an image keeps an entry's public view, not a whole account.
+   */
+  writeImage(image: ImageWriter): void {
+    if (!this.feedOnly) throw new Error('only an index of feed entries (addSignal) is written as an image');
+    this.settle();
+    image.array('bios', this.bios);
+    image.array('hasBio', this.hasBio);
+    image.array('freeSlots', Int32Array.from(this.freeSlots));
+    for (const kind of ['v', 'c', 'k'] as const) this.exact[kind].writeImage(image, `exact.${kind}`);
+    this.cores.writeImage(image, 'cores');
+    this.coreOwners.writeImage(image, 'coreOwners');
+    this.avatars.writeImage(image, 'avatars');
+    this.bands.writeImage(image, 'bands');
+    this.links.writeImage(image, 'links');
+    this.keys.writeImage(image, 'keys');
+    writeEntries(image, this.entries as (FeedEntry | undefined)[], this.keys);
+  }
+
+  /** An index read back from an image: equal to the one that wrote it. */
+  static fromImage(image: ImageReader, model: ModelWeights = SHIPPED_WEIGHTS): MirrorIndex {
+    const index = new MirrorIndex(model);
+    index.bios = image.array('bios', 'Uint32Array');
+    index.hasBio = image.array('hasBio', 'Uint8Array');
+    index.freeSlots = [...image.array('freeSlots', 'Int32Array')];
+    for (const kind of ['v', 'c', 'k'] as const) index.exact[kind].readImage(image, `exact.${kind}`);
+    index.cores.readImage(image, 'cores');
+    index.coreOwners.readImage(image, 'coreOwners');
+    index.avatars.readImage(image, 'avatars');
+    index.bands.readImage(image, 'bands');
+    index.links.readImage(image, 'links');
+    index.keys.readImage(image, 'keys');
+    const { entries, organisationLists } = readEntries(image, index.keys);
+    index.entries = entries;
+    for (const list of organisationLists) index.organisationLists.set(list.join('\n'), list);
+    entries.forEach((entry, slot) => entry && index.slotOf.set(entry.account.id, slot));
+    return index;
   }
 
   /** Forgets an account (reinstated). The deletion index keeps the core string; lookups skip it. */

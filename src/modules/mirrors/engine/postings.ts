@@ -1,3 +1,5 @@
+import type { ImageReader, ImageWriter } from './image';
+
 export function powerOfTwoAtLeast(n: number): number {
   let size = 1;
   while (size < n) size *= 2;
@@ -140,6 +142,29 @@ export class Postings {
   valueAt(at: number): number {
     const built = this.builtKeys.length;
     return at < built ? this.builtValues[at] : this.values[at - built];
+  }
+
+  /** See `image.ts`. */
+  writeImage(image: ImageWriter, name: string): void {
+    image.value(`${name}.counters`, [this.used, this.free, this.overlayLive, this.builtLive, this.deferred]);
+    image.array(`${name}.heads`, this.heads);
+    image.array(`${name}.keys`, this.keys);
+    image.array(`${name}.values`, this.values);
+    image.array(`${name}.next`, this.next);
+    image.array(`${name}.builtOffsets`, this.builtOffsets);
+    image.array(`${name}.builtKeys`, this.builtKeys);
+    image.array(`${name}.builtValues`, this.builtValues);
+  }
+
+  readImage(image: ImageReader, name: string): void {
+    [this.used, this.free, this.overlayLive, this.builtLive, this.deferred] = image.value(`${name}.counters`);
+    this.heads = image.array(`${name}.heads`, 'Int32Array');
+    this.keys = image.array(`${name}.keys`, 'Uint32Array');
+    this.values = image.array(`${name}.values`, 'Int32Array');
+    this.next = image.array(`${name}.next`, 'Int32Array');
+    this.builtOffsets = image.array(`${name}.builtOffsets`, 'Int32Array');
+    this.builtKeys = image.array(`${name}.builtKeys`, 'Uint32Array');
+    this.builtValues = image.array(`${name}.builtValues`, 'Int32Array');
   }
 
   private seekBuilt(from: number, to: number, key: number): number {
