@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { createDataSource } from '../db/data-source';
+import { KEYS_FILE } from '../matcher';
 import { DocumentSigner, FORMAT } from '../matcher/codec';
 import { signalEntryOf } from '../modules/mirrors/engine/mirror-index';
 import { generateLabelledSet } from '../modules/mirrors/engine/synthetic';
@@ -61,15 +62,21 @@ export async function runSignals(options: { dir: string; accounts: number; say: 
   say(`| change batch, per removal (1,000 upserts) | ${(changeBytes.length / 1000).toFixed(0)} bytes (${(gzipSize(changeBytes) / 1000).toFixed(0)} gzip'd); a tombstone ~${Buffer.byteLength(`{"seq":1000000,"op":"tombstone","id":"${crypto.randomUUID()}"}\n`)} bytes |`);
   say(`| computing one entry's keys (at the removal, in its transaction) | ${((computeMs / accounts) * 1000).toFixed(0)} µs |`);
 
-  const keysFile = path.join(dir, 'keys.json');
-  fs.writeFileSync(keysFile, JSON.stringify(publicKeySet([key])));
+  fs.writeFileSync(path.join(dir, KEYS_FILE), JSON.stringify(publicKeySet([key])));
   const queriesFile = path.join(dir, 'queries.json');
   fs.writeFileSync(queriesFile, JSON.stringify(set.queries.map((q) => q.subject)));
-  const loaded = JSON.parse((await promisify(execFile)(process.execPath, ['--expose-gc', '--max-old-space-size=8192', LOADER, snapshotFile, keysFile, queriesFile], { maxBuffer: 1 << 20 })).stdout);
-  say(`| embedded matcher: load and verify the snapshot | ${loaded.loadSeconds.toFixed(1)} s |`);
-  say(`| embedded matcher: heap after load (peak while loading) | ${loaded.heapMiB.toFixed(0)} MiB (${loaded.peakHeapMiB.toFixed(0)} MiB) |`);
-  say(`| embedded matcher: typed arrays after load (outside the heap) | ${loaded.arrayBuffersMiB.toFixed(0)} MiB |`);
-  say(`| embedded matcher: screening p50 / p99 (${loaded.queries} profiles, in process) | ${loaded.p50.toFixed(3)} / ${loaded.p99.toFixed(3)} ms |`);
+  const load = async (mode: 'snapshot' | 'image') =>
+    JSON.parse((await promisify(execFile)(process.execPath, ['--expose-gc', '--max-old-space-size=8192', LOADER, mode, dir, queriesFile], { maxBuffer: 1 << 20 })).stdout);
+  const fromJson = await load('snapshot');
+  const fromImage = await load('image');
+  say(`| embedded matcher: load and verify the snapshot's JSON | ${fromJson.loadSeconds.toFixed(1)} s |`);
+  say(`| embedded matcher: start from a pulled directory (\`fromDirectory\`, index image) | ${fromImage.loadSeconds.toFixed(1)} s (${(fromJson.loadSeconds / fromImage.loadSeconds).toFixed(1)}× faster) |`);
+  say(`| \`pax signals pull\`: writing the index image of a new snapshot | ${fromJson.imageWriteSeconds.toFixed(1)} s, ${fromJson.imageMiB.toFixed(0)} MiB on disk |`);
+  for (const [name, loaded] of [['from JSON', fromJson], ['from the image', fromImage]]) {
+    say(`| embedded matcher ${name}: heap after load (peak while loading) | ${loaded.heapMiB.toFixed(0)} MiB (${loaded.peakHeapMiB.toFixed(0)} MiB) |`);
+    say(`| embedded matcher ${name}: typed arrays after load (outside the heap) | ${loaded.arrayBuffersMiB.toFixed(0)} MiB |`);
+    say(`| embedded matcher ${name}: screening p50 / p99 (${loaded.queries} profiles, in process) | ${loaded.p50.toFixed(3)} / ${loaded.p99.toFixed(3)} ms |`);
+  }
 
   // The server: a database whose change log holds every entry, and `pax serve` started over it.
   const file = path.join(dir, 'signals.sqlite');

@@ -1,14 +1,16 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
+import { BioSignatures } from './bio-signatures';
 import { DeletionIndex, isAdjacentSwap } from './deletion-index';
 import { FeedEntry, readEntries, writeEntries } from './entry-image';
 import type { ImageReader, ImageWriter } from './image';
 import { KeyPostings, KeyTable } from './key-table';
 import { packHashes, PdqMultiIndex } from './mih';
-import { Postings, widened } from './postings';
+import { Postings } from './postings';
+import { PublicOrder } from './public-order';
 import { FeatureVector, ModelWeights, MirrorVerdict, probability, SHIPPED_WEIGHTS, verdictOf } from './model';
 import { basicForm, confusableSkeleton, NameKeys, nameKeys, readableCore } from './normalise';
 import { isPdqHex, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from './pdq';
-import { fuzzyLinkKey, linkTokens, LSH_BANDS, lshBands, MINHASH_SIZE, minhash, minhashSimilarity } from './text';
+import { fuzzyLinkKey, linkTokens, LSH_BANDS, lshBands, MINHASH_SIZE, minhash } from './text';
 
 /** A removed account as the index knows it: its public view plus the material to match on. */
 export interface RemovedAccount {
@@ -118,9 +120,8 @@ export class MirrorIndex {
   private readonly slotOf = new Map<string, number>();
   private entries: (Entry | undefined)[] = [];
   private freeSlots: number[] = [];
-  /** The bios' MinHashes, MINHASH_SIZE words per slot, in one array rather than an ArrayBuffer each. */
-  private bios = new Uint32Array(MINHASH_SIZE * 1024);
-  private hasBio = new Uint8Array(1024);
+  private readonly bios = new BioSignatures();
+  private readonly order = new PublicOrder();
   /** Every name key, core and link key, interned: the tables below hold key ids and slots. */
   private readonly keys = new KeyTable();
   /** The exact keys, one table per kind (see `exactKeys`). */
@@ -220,9 +221,9 @@ export class MirrorIndex {
       this.coreOwners.add(entry.coreId, slot);
     }
     if (avatar || avatarVariants.length) this.avatars.add(slot, avatar ? [avatar, ...avatarVariants] : avatarVariants);
-    this.hasBio[slot] = words ? 1 : 0;
+    this.bios.set(slot, words);
+    this.order.set(slot, account.platform, account.handle);
     if (words) {
-      this.bios.set(words, slot * MINHASH_SIZE);
       // A band shared twice within one bio is one posting, as it was one member of a Set.
       for (const band of new Set(lshBands(words))) this.bands.add(band, slot);
     }
@@ -260,8 +261,8 @@ export class MirrorIndex {
   writeImage(image: ImageWriter): void {
     if (!this.feedOnly) throw new Error('only an index of feed entries (addSignal) is written as an image');
     this.settle();
-    image.array('bios', this.bios);
-    image.array('hasBio', this.hasBio);
+    this.bios.writeImage(image, 'bios');
+    this.order.writeImage(image, 'order');
     image.array('freeSlots', Int32Array.from(this.freeSlots));
     for (const kind of ['v', 'c', 'k'] as const) this.exact[kind].writeImage(image, `exact.${kind}`);
     this.cores.writeImage(image, 'cores');
@@ -276,8 +277,8 @@ export class MirrorIndex {
   /** An index read back from an image: equal to the one that wrote it. */
   static fromImage(image: ImageReader, model: ModelWeights = SHIPPED_WEIGHTS): MirrorIndex {
     const index = new MirrorIndex(model);
-    index.bios = image.array('bios', 'Uint32Array');
-    index.hasBio = image.array('hasBio', 'Uint8Array');
+    index.bios.readImage(image, 'bios');
+    index.order.readImage(image, 'order');
     index.freeSlots = [...image.array('freeSlots', 'Int32Array')];
     for (const kind of ['v', 'c', 'k'] as const) index.exact[kind].readImage(image, `exact.${kind}`);
     index.cores.readImage(image, 'cores');
@@ -293,6 +294,11 @@ export class MirrorIndex {
     return index;
   }
 
+  private ensureCapacity(slots: number): void {
+    this.bios.ensureCapacity(slots);
+    this.order.ensureCapacity(slots);
+  }
+
   /** Forgets an account (reinstated). The deletion index keeps the core string; lookups skip it. */
   remove(id: string): void {
     const slot = this.slotOf.get(id);
@@ -304,25 +310,9 @@ export class MirrorIndex {
     for (const [kind, keyId] of this.entryKeyIds(entry)) this.exact[kind].delete(keyId, slot);
     if (entry.coreId >= 0) this.coreOwners.delete(entry.coreId, slot);
     this.avatars.remove(slot);
-    const bio = this.bioOf(slot);
+    const bio = this.bios.of(slot);
     if (bio) for (const band of new Set(lshBands(bio))) this.bands.delete(band, slot);
     for (const link of new Set(entry.links)) this.links.delete(this.keys.intern(link), slot);
-  }
-
-  /** The bio similarity of a stored account, read in place: a bio screening estimates it for a thousand accounts and more at a million. */
-  private bioSimilarity(query: Uint32Array | null, slot: number): number {
-    return this.hasBio[slot] ? minhashSimilarity(query, this.bios, slot * MINHASH_SIZE) : 0;
-  }
-
-  private bioOf(slot: number): Uint32Array | null {
-    return this.hasBio[slot] ? this.bios.subarray(slot * MINHASH_SIZE, (slot + 1) * MINHASH_SIZE) : null;
-  }
-
-  private ensureCapacity(slots: number): void {
-    if (slots <= this.hasBio.length) return;
-    const capacity = Math.max(slots, this.hasBio.length * 2);
-    this.bios = widened(this.bios, capacity * MINHASH_SIZE);
-    this.hasBio = widened(this.hasBio, capacity);
   }
 
   /** The best matches above `minProbability`, most likely first. */
@@ -353,10 +343,10 @@ export class MirrorIndex {
     if (query.handle.core.length >= 3) for (const core of this.cores.search(query.handle.core)) hit(pools.names, this.coreOwners.get(core), 2);
     if (query.avatars.length) for (const [id, distance] of this.avatars.search(query.avatarWords)) pools.avatars.set(id, 256 - distance);
     if (query.bio) {
-      for (const band of lshBands(query.bio)) hit(pools.bios, this.bands.get(band, MAX_POSTING + 1));
-      // One shared band says little when bios are built from the same slogans; the estimated
-      // similarity orders them properly and costs 64 comparisons each.
-      for (const slot of pools.bios.keys()) pools.bios.set(slot, this.bioSimilarity(query.bio, slot));
+      // One shared band says little when bios are built from the same slogans: the estimated
+      // similarity orders them, computed only for bios that can make the quota.
+      const postings = lshBands(query.bio).map((band) => this.bands.get(band, MAX_POSTING + 1));
+      pools.bios = this.bios.pool(query.bio, postings.filter((slots): slots is number[] => slots !== undefined && slots.length <= MAX_POSTING), OTHER_QUOTA);
     }
     for (const link of query.links) hit(pools.links, this.links.get(this.keys.idOf(link)));
     const picked = new Set<number>();
@@ -378,6 +368,8 @@ export class MirrorIndex {
    * accounts by different ids (the feed's entry id, the account id).
    */
   private publicOrder(a: number, b: number): number {
+    const known = this.order.compare(a, b);
+    if (known !== 0) return known;
     const [x, y] = [this.entries[a]!.account, this.entries[b]!.account];
     const order = (p: string, q: string) => (p < q ? -1 : p > q ? 1 : 0);
     return order(x.platform, y.platform) || order(x.handle, y.handle) || order(x.id, y.id);
@@ -458,7 +450,7 @@ export class MirrorIndex {
     const rarity = Math.min(1, entry.handle.core.length / 8) / (1 + Math.log2(owners));
     const avatarDistance = this.avatars.distance(slot, query.avatarWords);
     const pdq = Math.max(0, 1 - avatarDistance / 64);
-    const bio = this.bioSimilarity(query.bio, slot);
+    const bio = this.bios.similarity(query.bio, slot);
     const sharedExact = sharedExactLinks(query, entry);
     // A folded key that an exact link already explains is not a second, fuzzy match.
     const exactKeys = sharedExact.length ? new Set(sharedExact.map(fuzzyLinkKey)) : null;
@@ -661,33 +653,45 @@ function sharedExactLinks(query: PreparedSubject, entry: Entry): string[] {
 
 /**
  * The `quota` slots of a pool with the highest values, ties at the cut going to the first in `order`:
- * the first `quota` of the pool sorted by value, then by `order`, without sorting it. Ranking
- * decides the order of what is picked, so only the cut matters. A bio pool holds thousands of slots
- * whose similarities take a few dozen values, and sorting it, ties by the public view, was the
- * slowest part of a screening at a million accounts.
+ * the first `quota` of the pool sorted by value, then by `order`, without sorting the pool: the
+ * cut is selected, and only the ties at it are sorted. Ranking decides the order of what is picked,
+ * so only the cut matters; at a million accounts, sorting whole pools was the slowest part of a
+ * screening.
  */
 export function strongest(pool: Map<number, number>, quota: number, order: (a: number, b: number) => number): number[] {
   if (pool.size <= quota) return [...pool.keys()];
-  const cut = Float64Array.from(pool.values()).sort()[pool.size - quota];
+  const cut = kthLargest(Float64Array.from(pool.values()), quota);
   const picked: number[] = [];
   const tied: number[] = [];
   for (const [slot, value] of pool) {
     if (value > cut) picked.push(slot);
     else if (value === cut) tied.push(slot);
   }
-  // The first `wanted` ties in order, kept sorted as they are met: most ties lose to the last one kept.
-  const wanted = quota - picked.length;
-  const kept: number[] = [];
-  for (const slot of tied) {
-    if (kept.length === wanted && order(slot, kept[wanted - 1]) >= 0) continue;
-    let at = kept.length === wanted ? wanted - 1 : kept.length;
-    while (at > 0 && order(slot, kept[at - 1]) < 0) {
-      kept[at] = kept[at - 1];
-      at--;
+  // Ties are often most of a names pool (one shared core neighbour each): sorted once, not inserted one by one.
+  return picked.concat(tied.sort(order).slice(0, quota - picked.length));
+}
+
+/** The k-th largest of the values (k from 1), which it reorders: Hoare's selection, linear on average where a sort was not. */
+export function kthLargest(values: Float64Array, k: number): number {
+  const target = k - 1;
+  let [low, high] = [0, values.length - 1];
+  while (low < high) {
+    const pivot = values[(low + high) >>> 1];
+    let [i, j] = [low, high];
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        [values[i], values[j]] = [values[j], values[i]];
+        i++;
+        j--;
+      }
     }
-    kept[at] = slot;
+    if (target <= j) high = j;
+    else if (target >= i) low = i;
+    else break;
   }
-  return picked.concat(kept);
+  return values[target];
 }
 
 /** Lexicographic: the first element that differs decides. */

@@ -7,7 +7,7 @@ export function powerOfTwoAtLeast(n: number): number {
 }
 
 /** A copy of a typed array in a longer one of the same kind, zero-filled past the end. */
-export function widened<A extends Uint32Array | Int32Array | Uint8Array>(from: A, length: number): A {
+export function widened<A extends Uint32Array | Int32Array | Uint8Array | Float64Array>(from: A, length: number): A {
   const to = new (from.constructor as new (length: number) => A)(length);
   to.set(from);
   return to;

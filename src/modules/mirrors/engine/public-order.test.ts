@@ -1,0 +1,37 @@
+import fc from 'fast-check';
+import { PublicOrder } from './public-order';
+
+const full = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+describe('the public order by numbers', () => {
+  it('decides as comparing platform and handle would, or says it cannot', () => {
+    // Handles that share long prefixes, code units past 7 bits, and prefixes of one another.
+    const handle = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('umar_media', 'umar_media_', 'umar_media_official', 'umar_media_officiam', 'ümar', 'عمر', 'umar\u0000'));
+    const platform = fc.constantFrom('X', 'TELEGRAM', 'TELEGRAPH', 'YOUTUBE', 'X2');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(platform, handle), { minLength: 2, maxLength: 40 }), (accounts) => {
+        const order = new PublicOrder();
+        order.ensureCapacity(accounts.length);
+        accounts.forEach(([p, h], slot) => order.set(slot, p, h));
+        for (let a = 0; a < accounts.length; a++) {
+          for (let b = 0; b < accounts.length; b++) {
+            const said = Math.sign(order.compare(a, b));
+            if (said !== 0) expect(said).toBe(full(accounts[a], accounts[b]));
+            else expect(accounts[a][0]).toBe(accounts[b][0]);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells handles apart by their first fourteen code units', () => {
+    const order = new PublicOrder();
+    order.ensureCapacity(3);
+    order.set(0, 'X', 'umar_media_ofb_1');
+    order.set(1, 'X', 'umar_media_ofa_2');
+    order.set(2, 'X', 'umar_media_ofb_2');
+    expect(Math.sign(order.compare(0, 1))).toBe(1);
+    expect(order.compare(0, 2)).toBe(0);
+  });
+});
