@@ -94,10 +94,18 @@ export async function runSignals(options: { dir: string; accounts: number; say: 
   }
   process.stderr.write('\n');
   await db.destroy();
+  // The first start on this database re-keys the feed (its state records no key scheme yet), as the
+  // first start after an upgrade does; a restart is what a running exchange meets every time.
+  for (const start of ['first start on this database, which re-keys the feed', 'restart']) {
+    say(`| \`pax serve\` ready, index loaded from the feed (${start}) | ${(await secondsUntilReady(file)).toFixed(1)} s |`);
+  }
+}
+
+async function secondsUntilReady(database: string): Promise<number> {
   const port = 4650;
   const started = performance.now();
   const server = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: `sqlite:${file}`, PAX_JWT_SECRET: crypto.randomBytes(48).toString('base64'), PAX_SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: `sqlite:${database}`, PAX_JWT_SECRET: crypto.randomBytes(48).toString('base64'), PAX_SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -105,13 +113,13 @@ export async function runSignals(options: { dir: string; accounts: number; say: 
       if (server.exitCode !== null) throw new Error(`pax serve exited with ${server.exitCode}`);
       try {
         await fetch(`http://127.0.0.1:${port}/healthz`);
-        break;
+        return (performance.now() - started) / 1000;
       } catch {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    say(`| \`pax serve\` ready, index loaded from the feed | ${((performance.now() - started) / 1000).toFixed(1)} s |`);
   } finally {
     server.kill();
+    await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
   }
 }

@@ -94,11 +94,20 @@ export class MirrorService {
     const cursor = await this.signals.head();
     let indexed = 0;
     let reserve: number | undefined = await this.signals.entriesAtMost();
+    // One page in flight while the next is read: the index thread indexes as this thread reads the
+    // database, where reading and indexing took turns. The thread applies messages in the order they
+    // are posted, and nothing else changes the index before it is ready, so pages skip the queue.
+    let inFlight: Promise<number> | null = null;
     for await (const page of this.signals.entriesAt(cursor, BUILD_BATCH)) {
-      indexed = await this.post({ add: [], remove: [], reserve, signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
+      const posted = this.index.apply({ add: [], remove: [], reserve, signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
+      // Awaited on the next page; a failure of the page before it ends the build first.
+      posted.catch(() => undefined);
       reserve = undefined;
+      if (inFlight) indexed = await inFlight;
+      inFlight = posted;
       this.log.info({ indexed }, 'loading the mirror index from the signal feed');
     }
+    if (inFlight) indexed = await inFlight;
     // Ends the bulk load: the index builds the tables it deferred.
     await this.post({ add: [], remove: [] });
     const changed = await this.signals.accountsChangedAfter(cursor);

@@ -204,6 +204,7 @@ export class SignalService {
     const rekey = state?.keyScheme !== SIGNAL_KEY_SCHEME;
     const through = rekey ? null : (state?.reconciledThrough ?? null);
     const since = through && new Date(through.getTime() - RECONCILE_MARGIN_MS);
+    const started = new Date();
     const changes = await this.db.getRepository(StatusHistoryEntry).find({
       select: { takedownRequestId: true, at: true },
       where: { toStatus: In([TakedownStatus.ACTIONED, TakedownStatus.REINSTATED]), ...(since ? { at: MoreThan(since) } : {}) },
@@ -232,7 +233,9 @@ export class SignalService {
       }
       if (drifted.length) written += await inTransaction(this.db, (em) => recordSignalChanges(em, drifted));
     }
-    const newest = changes.reduce<Date | null>((max, h) => (!max || h.at > max ? h.at : max), through);
+    // A full pass saw every change committed before it started, even when there was none: without a
+    // mark, a database whose history holds no removal read every account in the log at every start.
+    const newest = changes.reduce<Date | null>((max, h) => (!max || h.at > max ? h.at : max), through) ?? (since ? null : started);
     if (rekey || (newest && newest !== through)) {
       await this.db.getRepository(SignalFeedState).update({ id: 'feed' }, { reconciledThrough: newest, keyScheme: SIGNAL_KEY_SCHEME });
     }
