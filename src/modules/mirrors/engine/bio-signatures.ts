@@ -48,7 +48,7 @@ export class BioSignatures {
   }
 
   similarity(query: Uint32Array | null, slot: number): number {
-    return this.present[slot] ? minhashSimilarity(query, this.words, slot * MINHASH_SIZE) : 0;
+    return query && this.present[slot] ? minhashSimilarity(query, this.words, slot * MINHASH_SIZE) : 0;
   }
 
   /**

@@ -156,8 +156,10 @@ export class PdqMultiIndex<T> {
    * them packed once (`packHashes`) rather than as hex to parse again per candidate.
    */
   distance(id: T, queries: string[] | Uint32Array): number {
-    const slots = this.slotsOf.get(id);
     let best = 256;
+    // Without a query hash the id's slots are not looked up: a screening asks for every candidate.
+    if (queries.length === 0) return best;
+    const slots = this.slotsOf.get(id);
     if (slots === undefined) return best;
     const packed = queries instanceof Uint32Array ? queries : packHashes(queries);
     for (let q = 0; q < packed.length; q += WORDS) {

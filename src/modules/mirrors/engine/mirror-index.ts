@@ -132,6 +132,8 @@ export class MirrorIndex {
   private readonly bands = new Postings();
   private readonly links = new KeyPostings();
   private readonly organisationLists = new Map<string, string[]>();
+  /** Whether a bulk load (`reserve`) has not been settled yet. */
+  private bulkLoad = false;
   /** Whether every entry came from the feed (`addSignal`): only such an index is written as an image. */
   private feedOnly = true;
 
@@ -157,6 +159,7 @@ export class MirrorIndex {
    */
   reserve(accounts: number): void {
     if (!Number.isSafeInteger(accounts) || accounts <= 0) return;
+    this.bulkLoad = true;
     this.ensureCapacity(accounts);
     const keys = accounts * 4;
     this.keys.reserve(keys);
@@ -251,6 +254,29 @@ export class MirrorIndex {
     this.avatars.settle();
     this.bands.settle();
     for (const table of [this.exact.v, this.exact.c, this.exact.k, this.coreOwners, this.links]) table.settle();
+    if (this.bulkLoad) this.relayEntries();
+    this.bulkLoad = false;
+  }
+
+  /**
+   * Copies every entry into new objects, made one entry after another. A bulk load leaves an
+   * entry's objects scattered among the garbage of parsing a million lines, and a screening reads
+   * a few hundred entries: at a million accounts its p99 was twice that of the same index read
+   * back from an image, whose entries are made in one pass. The strings are not copied.
+   */
+  private relayEntries(): void {
+    this.entries = this.entries.map(
+      (entry) =>
+        entry && {
+          account: { ...entry.account, removedAt: new Date(entry.account.removedAt.getTime()) },
+          handle: { ...entry.handle },
+          name: entry.name && { ...entry.name },
+          links: entry.links.length ? [...entry.links] : entry.links,
+          exactLinks: entry.exactLinks.length ? [...entry.exactLinks] : entry.exactLinks,
+          coreId: entry.coreId,
+          nameCoreId: entry.nameCoreId,
+        },
+    );
   }
 
   /**
@@ -435,7 +461,7 @@ export class MirrorIndex {
     const entry = this.entries[slot]!;
     const account = entry.account;
     const signals: Signal[] = [];
-    const visual = similarity(compact(query.handle.visual), compact(entry.handle.visual));
+    const visual = similarity(query.compactVisual, compact(entry.handle.visual));
     const coreDistance = query.handle.core && entry.handle.core ? levenshtein(query.handle.core, entry.handle.core) : Infinity;
     const core = Number.isFinite(coreDistance) ? 1 - coreDistance / Math.max(query.handle.core.length, entry.handle.core.length) : 0;
     const coreExact = query.handle.core.length >= 3 && coreDistance === 0 ? 1 : 0;
@@ -587,6 +613,8 @@ function decodeMinhash(text: string): Uint32Array {
 export interface PreparedSubject {
   raw: ScreeningSubject;
   handle: NameKeys;
+  /** The handle's visual key without separators, as the exact tables and the visual similarity read it. */
+  compactVisual: string;
   name: NameKeys | null;
   bio: Uint32Array | null;
   links: string[];
@@ -615,9 +643,11 @@ function prepare(account: RemovedAccount): PreparedEntry & { bio: Uint32Array | 
 export function prepareSubject(subject: ScreeningSubject, at = Date.now()): PreparedSubject {
   const usable = (subject.avatarQuality ?? 100) >= PDQ_MIN_QUALITY;
   const avatars = usable ? (subject.avatarPdq ?? []).filter(isPdqHex).map((h) => h.toLowerCase()) : [];
+  const handle = nameKeys(subject.handle);
   return {
     raw: subject,
-    handle: nameKeys(subject.handle),
+    handle,
+    compactVisual: compact(handle.visual),
     name: subject.displayName ? nameKeys(subject.displayName) : null,
     bio: subject.bio ? minhash(subject.bio) : null,
     ...linksOf(subject.bio, subject.links),
