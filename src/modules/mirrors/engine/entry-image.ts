@@ -2,16 +2,22 @@ import type { ImageReader, ImageWriter } from './image';
 import type { KeyTable } from './key-table';
 import type { NameKeys } from './normalise';
 
-/** What the index keeps of a feed entry (see `MirrorIndex.addSignal`). */
-export interface FeedEntry {
-  account: { id: string; platform: string; handle: string; displayName: string | null; organisationIds: string[]; removedAt: Date };
+/** An indexed account: its public view (or, in the server's index, the whole account) and what it is matched on. */
+export interface EntryOf<Account> {
+  account: Account;
   handle: NameKeys;
   name: NameKeys | null;
+  /** Folded link keys (see `fuzzyLinkKey`), which the index looks links up by. */
   links: string[];
+  /** The links in their exact form (see `exactLinks`): the values shared exactly, and shown. */
   exactLinks: string[];
+  /** The key-table ids of the handle's core and the display name's core (-1 when not indexed): how many accounts share them is a feature. */
   coreId: number;
   nameCoreId: number;
 }
+
+/** What the index keeps of a feed entry (see `MirrorIndex.addSignal`). */
+export type FeedEntry = EntryOf<{ id: string; platform: string; handle: string; displayName: string | null; organisationIds: string[]; removedAt: Date }>;
 
 /** Per slot: the account's id, platform, handle and display name, then the handle's and the name's four keys. */
 const TEXTS = 12;

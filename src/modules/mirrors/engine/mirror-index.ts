@@ -1,7 +1,7 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { BioSignatures } from './bio-signatures';
 import { DeletionIndex, isAdjacentSwap } from './deletion-index';
-import { FeedEntry, readEntries, writeEntries } from './entry-image';
+import { EntryOf, FeedEntry, readEntries, writeEntries } from './entry-image';
 import type { ImageReader, ImageWriter } from './image';
 import { KeyPostings, KeyTable } from './key-table';
 import { packHashes, PdqMultiIndex } from './mih';
@@ -71,18 +71,7 @@ export interface MirrorMatch {
   signals: Signal[];
 }
 
-interface Entry {
-  account: RemovedAccount;
-  handle: NameKeys;
-  name: NameKeys | null;
-  /** Folded link keys (see `fuzzyLinkKey`), which the index looks links up by. */
-  links: string[];
-  /** The links in their exact form (see `exactLinks`): the values shared exactly, and shown. */
-  exactLinks: string[];
-  /** The key-table ids of the handle's core and the display name's core (-1 when not indexed): how many accounts share them is a feature. */
-  coreId: number;
-  nameCoreId: number;
-}
+type Entry = EntryOf<RemovedAccount>;
 
 /**
  * An entry as `prepare` computes it, or as the feed publishes it: the bio's MinHash as words or in
@@ -287,32 +276,22 @@ export class MirrorIndex {
   writeImage(image: ImageWriter): void {
     if (!this.feedOnly) throw new Error('only an index of feed entries (addSignal) is written as an image');
     this.settle();
-    this.bios.writeImage(image, 'bios');
-    this.order.writeImage(image, 'order');
+    for (const [name, table] of this.imageTables()) table.writeImage(image, name);
     image.array('freeSlots', Int32Array.from(this.freeSlots));
-    for (const kind of ['v', 'c', 'k'] as const) this.exact[kind].writeImage(image, `exact.${kind}`);
-    this.cores.writeImage(image, 'cores');
-    this.coreOwners.writeImage(image, 'coreOwners');
-    this.avatars.writeImage(image, 'avatars');
-    this.bands.writeImage(image, 'bands');
-    this.links.writeImage(image, 'links');
-    this.keys.writeImage(image, 'keys');
     writeEntries(image, this.entries as (FeedEntry | undefined)[], this.keys);
+  }
+
+  /** The tables in the order an image holds them; the key table last, as the entries' strings are read over it. */
+  private imageTables(): [string, { writeImage(image: ImageWriter, name: string): void; readImage(image: ImageReader, name: string): void }][] {
+    const { bios, order, exact, cores, coreOwners, avatars, bands, links, keys } = this;
+    return [['bios', bios], ['order', order], ['exact.v', exact.v], ['exact.c', exact.c], ['exact.k', exact.k], ['cores', cores], ['coreOwners', coreOwners], ['avatars', avatars], ['bands', bands], ['links', links], ['keys', keys]];
   }
 
   /** An index read back from an image: equal to the one that wrote it. */
   static fromImage(image: ImageReader, model: ModelWeights = SHIPPED_WEIGHTS): MirrorIndex {
     const index = new MirrorIndex(model);
-    index.bios.readImage(image, 'bios');
-    index.order.readImage(image, 'order');
+    for (const [name, table] of index.imageTables()) table.readImage(image, name);
     index.freeSlots = [...image.array('freeSlots', 'Int32Array')];
-    for (const kind of ['v', 'c', 'k'] as const) index.exact[kind].readImage(image, `exact.${kind}`);
-    index.cores.readImage(image, 'cores');
-    index.coreOwners.readImage(image, 'coreOwners');
-    index.avatars.readImage(image, 'avatars');
-    index.bands.readImage(image, 'bands');
-    index.links.readImage(image, 'links');
-    index.keys.readImage(image, 'keys');
     const { entries, organisationLists } = readEntries(image, index.keys);
     index.entries = entries;
     for (const list of organisationLists) index.organisationLists.set(list.join('\n'), list);
