@@ -101,7 +101,7 @@ export async function openServices(
   const accounts = new AccountService(db, evidence, workers);
   const idempotency = new IdempotencyService(db);
   const takedowns = new TakedownService(db, events, config.sla, partners, accounts, idempotency, clock);
-  const signals = new SignalService(db, config.signalKeys, log);
+  const signals = new SignalService(db, config.signalKeys, log, clock);
   await signals.reconcile();
   const mirrors = new MirrorService(db, events, log, takedowns, workers, config.workers, clock, signals);
   accounts.afterFlag = (ctx, account) => mirrors.screenFlagged(ctx, account);

@@ -138,9 +138,14 @@ export async function pullSignals(options: PullOptions): Promise<PullResult> {
     fs.renameSync(part, path.join(dir, name));
     const next: LocalState = { cursor, snapshot: name, changes: [] };
     if (matcher) {
-      next.image = `snapshot-${cursor}.index`;
-      matcher.writeImage(path.join(dir, next.image), name);
-      say(`index image written: ${next.image}`);
+      // The image only spares a start the build; a pull that cannot write it still succeeds.
+      try {
+        matcher.writeImage(path.join(dir, `snapshot-${cursor}.index`), name);
+        next.image = `snapshot-${cursor}.index`;
+        say(`index image written: ${next.image}`);
+      } catch (error) {
+        say(`could not write the index image (${(error as Error).message}); \`pax screen --signals\` will build the index from the snapshot`);
+      }
     }
     writeAtomically(stateFile, JSON.stringify(next));
     fs.rmSync(partState, { force: true });

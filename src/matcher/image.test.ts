@@ -65,7 +65,9 @@ describe('index images', () => {
   it.each([
     ['a flipped byte', (bytes: Buffer) => ((bytes[bytes.length - 10] ^= 4), bytes), /fails its CRC: the file is damaged/],
     ['a truncated file', (bytes: Buffer) => bytes.subarray(0, bytes.length - 1000), /truncated/],
-    ['another format', (bytes: Buffer) => Buffer.concat([Buffer.from('pax-index-image/0\n'), bytes.subarray(bytes.indexOf(10) + 1)]), /not a pax-index-image\/2 file/],
+    ['another format', (bytes: Buffer) => Buffer.concat([Buffer.from('pax-index-image/0\n'), bytes.subarray(bytes.indexOf(10) + 1)]), /not a pax-index-image\/3 file/],
+    ['a damaged header', (bytes: Buffer) => ((bytes[bytes.indexOf('"cursor":') + 9] ^= 1), bytes), /header is truncated or damaged/],
+    ['a header cut short', (bytes: Buffer) => bytes.subarray(0, 100), /header is truncated or damaged/],
   ])('refuses an image with %s, says why, and keeps the index it had', async (_, damage, reason) => {
     const damaged = path.join(dir, 'damaged.index');
     fs.writeFileSync(damaged, damage(Buffer.from(fs.readFileSync(file))));
@@ -85,6 +87,22 @@ describe('index images', () => {
     expect(rotated.loadImage(file, 'snapshot-1.ndjson')).toBe(false);
     expect(rotated.origin.imageRefused).toMatch(/signed with key "unit", which is not in the key set/);
     expect(rotated.size).toBe(0);
+  });
+
+  it('reads an image whose header is long: a feed naming thousands of organisations', async () => {
+    const many = entries.slice(0, 1500).map((entry, i) => ({ ...entry, organisations: [{ id: `org-${i}`, name: `Organisation ${i}, under its full official name` }] }));
+    const matcher = new SignalMatcher(keys);
+    await matcher.loadSnapshot(document({ kind: 'snapshot', cursor: 5, count: many.length }, many));
+    const long = path.join(dir, 'many.index');
+    matcher.writeImage(long, 'many.ndjson');
+    const bytes = fs.readFileSync(long);
+    let headerEnd = -1;
+    for (let line = 0; line < 3; line++) headerEnd = bytes.indexOf(10, headerEnd + 1);
+    expect(headerEnd).toBeGreaterThan(1 << 16);
+    const read = new SignalMatcher(keys);
+    expect(read.loadImage(long, 'many.ndjson')).toBe(true);
+    expect(answers(read)).toEqual(answers(matcher));
+    expect(answers(read).flat().some((m) => m.removedAccount.organisations[0]?.startsWith('Organisation '))).toBe(true);
   });
 
   it('is written only right after a snapshot, and only of feed entries', async () => {

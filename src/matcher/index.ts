@@ -119,13 +119,15 @@ export class SignalMatcher {
    */
   loadImage(file: string, snapshot: string): boolean {
     try {
-      const { index, meta } = ImageReader.read<ImageMeta, { index: MirrorIndex; meta: ImageMeta }>(file, (image) => {
-        if (image.meta.snapshot !== snapshot) throw new ImageError(`the image is of ${image.meta.snapshot}, not of ${snapshot}`);
-        verifyDigest(this.keys, image.meta.signature);
-        return { index: MirrorIndex.fromImage(image), meta: image.meta };
+      const { index, meta, organisations } = ImageReader.read<ImageMeta, { index: MirrorIndex; meta: ImageMeta; organisations: Map<string, string> }>(file, (image) => {
+        const { meta } = image;
+        if (meta.snapshot !== snapshot) throw new ImageError(`the image is of ${meta.snapshot}, not of ${snapshot}`);
+        if (!Number.isSafeInteger(meta.cursor) || !Array.isArray(meta.organisations)) throw new ImageError("the image's header does not say where it stands");
+        verifyDigest(this.keys, meta.signature);
+        return { index: MirrorIndex.fromImage(image), meta, organisations: new Map(meta.organisations) };
       });
       this.index = index;
-      this.organisations = new Map(meta.organisations);
+      this.organisations = organisations;
       this.position = meta.cursor;
       this.snapshotSignature = meta.signature;
       this.loadedFrom = 'image';

@@ -91,6 +91,9 @@ export class MirrorService {
    */
   private async build(): Promise<void> {
     const started = Date.now();
+    // The index this build fills: if its thread dies, `rebuild` opens another and builds it again,
+    // and a page of this build read meanwhile must go to the dead one, not to the new one.
+    const index = this.index;
     const cursor = await this.signals.head();
     let indexed = 0;
     let reserve: number | undefined = await this.signals.entriesAtMost();
@@ -99,7 +102,7 @@ export class MirrorService {
     // are posted, and nothing else changes the index before it is ready, so pages skip the queue.
     let inFlight: Promise<number> | null = null;
     for await (const page of this.signals.entriesAt(cursor, BUILD_BATCH)) {
-      const posted = this.index.apply({ add: [], remove: [], reserve, signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
+      const posted = index.apply({ add: [], remove: [], reserve, signals: page.map((row) => ({ id: row.accountId, payload: row.payload })) });
       // Awaited on the next page; a failure of the page before it ends the build first.
       posted.catch(() => undefined);
       reserve = undefined;

@@ -1,3 +1,4 @@
+import { Clock, systemClock } from '../../common/clock';
 import type { Logger } from 'pino';
 import { DataSource, In, MoreThan } from 'typeorm';
 import { badInput, PaxError } from '../../common/errors';
@@ -40,6 +41,7 @@ export class SignalService {
     private readonly db: DataSource,
     private readonly keys: SigningKey[] | null,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   get enabled(): boolean {
@@ -204,7 +206,8 @@ export class SignalService {
     const rekey = state?.keyScheme !== SIGNAL_KEY_SCHEME;
     const through = rekey ? null : (state?.reconciledThrough ?? null);
     const since = through && new Date(through.getTime() - RECONCILE_MARGIN_MS);
-    const started = new Date();
+    // The status history's times come from this clock, so the mark of a pass that met none does too.
+    const started = this.clock.now();
     const changes = await this.db.getRepository(StatusHistoryEntry).find({
       select: { takedownRequestId: true, at: true },
       where: { toStatus: In([TakedownStatus.ACTIONED, TakedownStatus.REINSTATED]), ...(since ? { at: MoreThan(since) } : {}) },

@@ -8,14 +8,19 @@ import zlib from 'node:zlib';
  * the load; the image holds the built tables as they sit in memory (typed arrays, read straight into
  * place) and the entries through V8's serializer.
  *
- * Layout: a first line naming the format, a JSON header line (what the image was built from, and
- * each section's name, type, length and CRC-32), then the sections' bytes, each padded to 8 bytes.
- * Sections are read back by name in the order they were written, so an image from a build whose
- * tables differ fails with an `ImageError` instead of filling the wrong arrays. The CRC catches a
- * damaged file; it is not a signature: the image is trusted local storage, like the pinned keys
- * beside it.
+ * Layout: a first line naming the format, a line with the CRC-32 of the next, a JSON header line
+ * (what the image was built from, and each section's name, type, length and CRC-32), then the
+ * sections' bytes, each padded to 8 bytes. Sections are read back by name in the order they were
+ * written, so an image from a build whose tables differ fails with an `ImageError` instead of
+ * filling the wrong arrays. The CRCs catch a damaged file; they are not a signature: the image is
+ * trusted local storage, like the pinned keys beside it.
  */
-export const IMAGE_FORMAT = 'pax-index-image/2';
+export const IMAGE_FORMAT = 'pax-index-image/3';
+
+/** A header longer than this is not read: the file is not an image, or it is damaged. */
+const MAX_HEADER = 16 << 20;
+/** Bytes per write or read call: one call is limited to 2 GiB. */
+const CHUNK = 1 << 30;
 
 type TypedArray = Int32Array | Uint32Array | Uint8Array | Float64Array;
 const TYPES = { Int32Array, Uint32Array, Uint8Array, Float64Array } as const;
@@ -54,22 +59,28 @@ export class ImageWriter {
     this.sections.push({ header: { name, type: 'value', length: bytes.length, crc32: zlib.crc32(bytes) }, bytes });
   }
 
-  /** Writes the image to `file` through a temporary file and a rename, so a reader never meets half an image. */
+  /**
+   * Writes the image to `file` through a temporary file and a rename, so a reader never meets half
+   * an image; a failed write leaves no file behind.
+   */
   write<M>(file: string, meta: M): void {
-    const header: ImageHeader<M> = { format: IMAGE_FORMAT, meta, sections: this.sections.map((s) => s.header) };
+    const json = Buffer.from(JSON.stringify({ format: IMAGE_FORMAT, meta, sections: this.sections.map((s) => s.header) } satisfies ImageHeader<M>));
+    const head = Buffer.concat([Buffer.from(`${IMAGE_FORMAT}\n${zlib.crc32(json)}\n`), json, Buffer.from('\n')]);
     const temporary = `${file}.tmp`;
     const fd = fs.openSync(temporary, 'w');
+    let written = false;
     try {
-      fs.writeSync(fd, `${IMAGE_FORMAT}\n${JSON.stringify(header)}\n`);
-      const head = Buffer.byteLength(`${IMAGE_FORMAT}\n${JSON.stringify(header)}\n`);
-      fs.writeSync(fd, Buffer.alloc(padding(head)));
-      for (const { bytes } of this.sections) {
-        fs.writeSync(fd, bytes);
-        fs.writeSync(fd, Buffer.alloc(padding(bytes.length)));
+      let position = 0;
+      for (const bytes of [head, ...this.sections.map((s) => s.bytes)]) {
+        for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, Math.min(bytes.length - done, CHUNK), position + done);
+        position += bytes.length + padding(bytes.length);
       }
+      fs.ftruncateSync(fd, position);
       fs.fsyncSync(fd);
+      written = true;
     } finally {
       fs.closeSync(fd);
+      if (!written) fs.rmSync(temporary, { force: true });
     }
     fs.renameSync(temporary, file);
   }
@@ -108,19 +119,31 @@ export class ImageReader<M = unknown> {
     }
   }
 
+  /** The header and where the sections start; anything but a whole, undamaged header of this format is an `ImageError`. */
   private static header<M>(fd: number): [ImageHeader<M>, number] {
-    const start = Buffer.alloc(1 << 16);
-    const read = fs.readSync(fd, start, 0, start.length, 0);
-    const first = start.indexOf(10);
-    const second = start.indexOf(10, first + 1);
-    if (first < 0 || start.toString('utf8', 0, first) !== IMAGE_FORMAT || second < 0 || second >= read) {
+    let head = Buffer.alloc(1 << 16);
+    let read = fs.readSync(fd, head, 0, head.length, 0);
+    if (head.toString('utf8', 0, head.indexOf(10)) !== IMAGE_FORMAT) {
       throw new ImageError(`not a ${IMAGE_FORMAT} file (an image from another version of PAX is built again)`);
     }
-    try {
-      return [JSON.parse(start.toString('utf8', first + 1, second)) as ImageHeader<M>, second + 1 + padding(second + 1)];
-    } catch (error) {
-      throw new ImageError(`the image's header is damaged: ${(error as Error).message}`);
+    const first = head.indexOf(10);
+    const second = head.indexOf(10, first + 1);
+    let third = second < 0 ? -1 : head.indexOf(10, second + 1);
+    while (third < 0 && read === head.length && head.length < MAX_HEADER) {
+      const longer = Buffer.alloc(head.length * 4);
+      head.copy(longer);
+      read += fs.readSync(fd, longer, read, longer.length - read, read);
+      head = longer;
+      third = second < 0 ? -1 : head.indexOf(10, second + 1);
     }
+    const json = third < 0 ? null : head.subarray(second + 1, third);
+    if (!json || Number(head.toString('utf8', first + 1, second)) !== zlib.crc32(json)) throw new ImageError("the image's header is truncated or damaged");
+    const header = JSON.parse(json.toString('utf8')) as ImageHeader<M>;
+    const known = (type: unknown) => type === 'value' || Object.prototype.hasOwnProperty.call(TYPES, type as string);
+    if (!Array.isArray(header.sections) || !header.sections.every((s) => typeof s.name === 'string' && known(s.type) && Number.isSafeInteger(s.length) && s.length >= 0)) {
+      throw new ImageError("the image's header lists a section this version cannot read");
+    }
+    return [header, third + 1 + padding(third + 1)];
   }
 
   array<T extends TypeName>(name: string, type: T): InstanceType<(typeof TYPES)[T]> {
@@ -134,7 +157,11 @@ export class ImageReader<M = unknown> {
     const section = this.take(name, 'value');
     const bytes = Buffer.allocUnsafe(section.length);
     this.fill(section, bytes);
-    return v8.deserialize(bytes) as V;
+    try {
+      return v8.deserialize(bytes) as V;
+    } catch (error) {
+      throw new ImageError(`the image's section ${section.name} cannot be read by this version of Node: ${(error as Error).message}`);
+    }
   }
 
   private take(name: string, type: SectionHeader['type']): SectionHeader {
@@ -147,7 +174,7 @@ export class ImageReader<M = unknown> {
 
   private fill(section: SectionHeader, into: Buffer): void {
     for (let done = 0; done < into.length; ) {
-      const read = fs.readSync(this.fd, into, done, Math.min(into.length - done, 1 << 30), this.position + done);
+      const read = fs.readSync(this.fd, into, done, Math.min(into.length - done, CHUNK), this.position + done);
       if (read === 0) throw new ImageError(`the image ends inside section ${section.name}: it is truncated`);
       done += read;
     }

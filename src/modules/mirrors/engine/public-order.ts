@@ -5,14 +5,19 @@ import { widened } from './postings';
 const UNITS = 7;
 const KEYS = 2;
 
+/** A code unit from here up is written as CLAMPED, and the units after it as 0: equal from there on, whatever they are. */
+const CLAMPED = 127;
+
 /**
  * The public order of indexed accounts (platform, then handle; the id last) as numbers by slot.
  *
  * Candidates with the same strength are cut and ranked in this order, and a screening at a million
  * accounts compares thousands of them: each comparison through the entries read four objects in
  * four places of the heap. Here a comparison reads a platform number and two numbers holding the
- * handle's first fourteen code units (each clamped to 7 bits, an absent one lowest): unequal numbers
- * decide as the strings would, and only equal ones say nothing (0), for the caller to compare in full.
+ * handle's first fourteen code units, each plus one (an absent unit is 0). A unit of 126 or more
+ * does not fit in 7 bits: it is written as 127 and ends the numbers, since two different units
+ * written alike must leave the rest undecided. Unequal numbers decide as the strings would; equal
+ * ones say nothing (0), for the caller to compare in full.
  */
 export class PublicOrder {
   private readonly platformIds = new Map<string, number>();
@@ -34,9 +39,14 @@ export class PublicOrder {
       this.platformIds.set(platform, id);
     }
     this.platformOf[slot] = id;
+    let ended = false;
     for (let k = 0; k < KEYS; k++) {
       let key = 0;
-      for (let i = k * UNITS; i < (k + 1) * UNITS; i++) key = key * 128 + (i < handle.length ? Math.min(handle.charCodeAt(i) + 1, 127) : 0);
+      for (let i = k * UNITS; i < (k + 1) * UNITS; i++) {
+        const unit: number = ended || i >= handle.length ? 0 : Math.min(handle.charCodeAt(i) + 1, CLAMPED);
+        ended ||= unit === CLAMPED;
+        key = key * 128 + unit;
+      }
       this.handleKeys[slot * KEYS + k] = key;
     }
   }
