@@ -30,23 +30,23 @@ describe('the public order by numbers', () => {
     );
   });
 
-  it('leaves handles undecided past a unit it cannot hold, which could be any of several', () => {
+  /** The sign of comparing the handles at `a` and `b`, all on one platform. */
+  const signOf = (handles: string[], a: number, b: number) => {
     const order = new PublicOrder();
-    order.ensureCapacity(4);
-    order.set(0, 'X', '~z');
-    order.set(1, 'X', 'üa');
-    order.set(2, 'X', '}z');
-    expect(order.compare(0, 1)).toBe(0);
-    expect(Math.sign(order.compare(2, 1))).toBe(-1);
+    order.ensureCapacity(handles.length);
+    handles.forEach((handle, slot) => order.set(slot, 'X', handle));
+    return Math.sign(order.compare(a, b));
+  };
+
+  it('leaves handles undecided past a unit it cannot hold, which could be any of several', () => {
+    const handles = ['~z', 'üa', '}z'];
+    expect(signOf(handles, 0, 1)).toBe(0);
+    expect(signOf(handles, 2, 1)).toBe(-1);
   });
 
   it('tells handles apart by their first fourteen code units', () => {
-    const order = new PublicOrder();
-    order.ensureCapacity(3);
-    order.set(0, 'X', 'umar_media_ofb_1');
-    order.set(1, 'X', 'umar_media_ofa_2');
-    order.set(2, 'X', 'umar_media_ofb_2');
-    expect(Math.sign(order.compare(0, 1))).toBe(1);
-    expect(order.compare(0, 2)).toBe(0);
+    const handles = ['umar_media_ofb_1', 'umar_media_ofa_2', 'umar_media_ofb_2'];
+    expect(signOf(handles, 0, 1)).toBe(1);
+    expect(signOf(handles, 0, 2)).toBe(0);
   });
 });
