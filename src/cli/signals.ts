@@ -139,10 +139,11 @@ export async function pullSignals(options: PullOptions): Promise<PullResult> {
     const next: LocalState = { cursor, snapshot: name, changes: [] };
     if (matcher) {
       // The image only spares a start the build; a pull that cannot write it still succeeds.
+      const image = `snapshot-${cursor}.index`;
       try {
-        matcher.writeImage(path.join(dir, `snapshot-${cursor}.index`), name);
-        next.image = `snapshot-${cursor}.index`;
-        say(`index image written: ${next.image}`);
+        matcher.writeImage(path.join(dir, image), name);
+        next.image = image;
+        say(`index image written: ${image}`);
       } catch (error) {
         say(`could not write the index image (${(error as Error).message}); \`pax screen --signals\` will build the index from the snapshot`);
       }

@@ -91,15 +91,13 @@ export function readEntries(image: ImageReader, keys: KeyTable): { entries: (Fee
   const exactLinks = image.array('entries.exactLinks', 'Int32Array');
   const { others, lists } = image.value<{ others: string[]; lists: string[][] }>('entries.strings');
   const known = keys.size;
-  const text = (at: number): string => {
-    const id = texts[at];
-    return id < known ? keys.stringOf(id) : others[id - known];
-  };
+  const stringOf = (id: number): string => (id < known ? keys.stringOf(id) : others[id - known]);
+  const text = (at: number): string => stringOf(texts[at]);
   const nameKeysAt = (at: number): NameKeys => ({ visual: text(at), core: text(at + 1), phonetic: text(at + 2), consonants: text(at + 3) });
   const linksOf = (ids: Int32Array, from: number, to: number): string[] => {
     if (from === to) return EMPTY;
     const found = new Array<string>(to - from);
-    for (let i = from; i < to; i++) found[i - from] = ids[i] < known ? keys.stringOf(ids[i]) : others[ids[i] - known];
+    for (let i = from; i < to; i++) found[i - from] = stringOf(ids[i]);
     return found;
   };
   const slots = removedAt.length;

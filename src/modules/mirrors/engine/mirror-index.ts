@@ -317,7 +317,7 @@ export class MirrorIndex {
     this.avatars.remove(slot);
     const bio = this.bios.of(slot);
     if (bio) for (const band of new Set(lshBands(bio))) this.bands.delete(band, slot);
-    for (const link of new Set(entry.links)) this.links.delete(this.keys.intern(link), slot);
+    for (const link of new Set(entry.links)) this.links.delete(this.keys.idOf(link), slot);
   }
 
   /** The best matches above `minProbability`, most likely first. */
@@ -350,8 +350,8 @@ export class MirrorIndex {
     if (query.bio) {
       // One shared band says little when bios are built from the same slogans: the estimated
       // similarity orders them, computed only for bios that can make the quota.
-      const postings = lshBands(query.bio).map((band) => this.bands.get(band, MAX_POSTING + 1));
-      pools.bios = this.bios.pool(query.bio, postings.filter((slots): slots is number[] => slots !== undefined && slots.length <= MAX_POSTING), OTHER_QUOTA);
+      const postings = lshBands(query.bio).map((band) => this.bands.get(band, MAX_POSTING));
+      pools.bios = this.bios.pool(query.bio, postings.filter((slots): slots is number[] => slots !== undefined), OTHER_QUOTA);
     }
     for (const link of query.links) hit(pools.links, this.links.get(this.keys.idOf(link)));
     const picked = new Set<number>();
